@@ -1,0 +1,55 @@
+# WorkWall: the README's two commands are `make run` and `make test`.
+# Everything else here is what they are made of.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test lint format typecheck check-deploy bench clean venv
+
+# The venv is (re)installed only when a requirements file changed: a second
+# `make run` starts in seconds.
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.dev
+
+var:
+	@mkdir -p var
+
+run: $(VENV)/.runtime var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "WorkWall is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(VENV)/bin/uvicorn --app-dir platform config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+test: $(VENV)/.dev var
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy platform matching wallets
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,245 @@
+"""Reads of the marketplace. Visibility rules live here, once:
+
+- a project is public unless it is a draft or hidden by a moderator; its owner
+  (and staff) always see it;
+- a contributor profile is public unless hidden or its user is deactivated;
+- applications are seen by their author and by the project's owner only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
+
+from accounts.models import User
+from config.errors import InvalidInput, NotFound, PermissionDenied
+from marketplace.filters import ContributorFilter, ProjectFilter
+from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+
+
+def _viewer_id(viewer: User | Any) -> int | None:
+    return viewer.pk if getattr(viewer, "is_authenticated", False) else None
+
+
+def _raise_filter_errors(filterset: Any) -> None:
+    if not filterset.is_valid():
+        field, messages = next(iter(filterset.errors.items()))
+        label = filterset.form.fields[field].label or field if field in filterset.form.fields else field
+        raise InvalidInput(f"{label}: {messages[0]}", code="invalid_filter", field=field)
+
+
+def project_visible_queryset(*, viewer: User | Any) -> QuerySet[Project]:
+    public = Q(is_hidden=False) & ~Q(status=Project.Status.DRAFT)
+    viewer_id = _viewer_id(viewer)
+    if getattr(viewer, "is_staff", False):
+        condition = Q()
+    elif viewer_id is not None:
+        condition = public | Q(owner_id=viewer_id)
+    else:
+        condition = public
+    return (
+        Project.objects.filter(condition)
+        .select_related("owner", "budget_token", "contributor")
+        .prefetch_related("required_skills", "nice_to_have_skills")
+    )
+
+
+def project_list(*, viewer: User | Any, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Project]:
+    """Visible projects, filtered. Without a ``status`` filter only open projects
+    are listed (what a person browsing for work wants). Invalid filters raise
+    InvalidInput naming the field."""
+    data = filters if filters is not None else QueryDict()
+    queryset = project_visible_queryset(viewer=viewer).annotate(application_count=Count("applications", distinct=True))
+    if not data.get("status"):
+        queryset = queryset.filter(status=Project.Status.OPEN)
+    filterset = ProjectFilter(data, queryset=queryset)
+    _raise_filter_errors(filterset)
+    return filterset.qs
+
+
+def project_filterset(*, viewer: User | Any, filters: QueryDict) -> ProjectFilter:
+    """The bound filter form for the projects page (the list itself: project_list)."""
+    return ProjectFilter(filters, queryset=Project.objects.none())
+
+
+def project_get(*, pk: int, viewer: User | Any) -> Project:
+    """A project the viewer may see, with milestones; NotFound otherwise (a hidden
+    or draft project is indistinguishable from a missing one)."""
+    project = (
+        project_visible_queryset(viewer=viewer)
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order", "pk")))
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise NotFound("There is no such project, or it is not public.", code="project_not_found")
+    return project
+
+
+def project_applications(*, project: Project, viewer: User) -> QuerySet[Application]:
+    """All applications to ``project``; only its owner may list them."""
+    if project.owner_id != _viewer_id(viewer):
+        raise PermissionDenied("Only the project's owner can see its applications.", code="not_owner")
+    return (
+        Application.objects.filter(project=project)
+        .select_related("contributor", "contributor__profile", "project__budget_token")
+        .order_by("status", "-created_at")
+    )
+
+
+def application_get(*, pk: int, viewer: User | Any) -> Application:
+    """An application seen by its author or the project's owner; NotFound for anyone
+    else (so its existence does not leak)."""
+    viewer_id = _viewer_id(viewer)
+    application = (
+        Application.objects.select_related("project", "project__owner", "project__budget_token", "contributor")
+        .filter(pk=pk)
+        .filter(Q(contributor_id=viewer_id) | Q(project__owner_id=viewer_id))
+        .first()
+        if viewer_id is not None
+        else None
+    )
+    if application is None:
+        raise NotFound("There is no such application, or it is not yours to see.", code="application_not_found")
+    return application
+
+
+def applications_of_contributor(*, user: User) -> QuerySet[Application]:
+    return Application.objects.filter(contributor=user).select_related("project", "project__budget_token")
+
+
+def application_of_viewer(*, project: Project, viewer: User | Any) -> Application | None:
+    """The viewer's live (not withdrawn) application to ``project``, if any."""
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None:
+        return None
+    return (
+        Application.objects.filter(project=project, contributor_id=viewer_id)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def projects_of_owner(*, user: User) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(owner=user)
+        .select_related("budget_token", "contributor")
+        .annotate(
+            application_count=Count("applications", distinct=True),
+            pending_count=Count(
+                "applications", filter=Q(applications__status__in=Application.ACTIVE_STATUSES), distinct=True
+            ),
+        )
+        .order_by("-updated_at")
+    )
+
+
+def projects_of_contributor(*, user: User) -> QuerySet[Project]:
+    """Projects ``user`` was contracted for (in progress or done)."""
+    return Project.objects.filter(contributor=user).select_related("budget_token", "owner").order_by("-updated_at")
+
+
+def contributor_visible_queryset() -> QuerySet[ContributorProfile]:
+    return (
+        ContributorProfile.objects.filter(is_hidden=False, user__is_active=True)
+        .select_related("user", "rate_token")
+        .prefetch_related(
+            Prefetch("profile_skills", queryset=ProfileSkill.objects.select_related("skill").order_by("-level"))
+        )
+    )
+
+
+def contributor_list(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[ContributorProfile]:
+    data = filters if filters is not None else QueryDict()
+    filterset = ContributorFilter(data, queryset=contributor_visible_queryset())
+    _raise_filter_errors(filterset)
+    return filterset.qs
+
+
+def contributor_get(*, pk: int, viewer: User | Any) -> ContributorProfile:
+    """A public profile, or the viewer's own even when hidden; NotFound otherwise."""
+    profile = (
+        ContributorProfile.objects.select_related("user", "rate_token")
+        .prefetch_related(
+            Prefetch("profile_skills", queryset=ProfileSkill.objects.select_related("skill").order_by("-level"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    visible = profile is not None and (
+        (not profile.is_hidden and profile.user.is_active)
+        or profile.user_id == _viewer_id(viewer)
+        or getattr(viewer, "is_staff", False)
+    )
+    if not visible:
+        raise NotFound("There is no such contributor, or the profile is not public.", code="contributor_not_found")
+    assert profile is not None
+    return profile
+
+
+def profile_of(*, user: User) -> ContributorProfile | None:
+    return ContributorProfile.objects.filter(user=user).select_related("rate_token").first()
+
+
+@dataclass(frozen=True)
+class Reputation:
+    rating: float | None
+    review_count: int
+    completed_count: int
+
+
+def reputation_of(*, user: User) -> Reputation:
+    """Average stars received, how many reviews, and projects completed as contributor."""
+    reviews = Review.objects.filter(subject=user).aggregate(avg=Avg("rating"), n=Count("id"))
+    completed = Project.objects.filter(contributor=user, status=Project.Status.COMPLETED).count()
+    avg = reviews["avg"]
+    return Reputation(
+        rating=round(float(avg), 2) if avg is not None else None, review_count=reviews["n"], completed_count=completed
+    )
+
+
+def reviews_of(*, user: User) -> QuerySet[Review]:
+    return Review.objects.filter(subject=user).select_related("author", "project")
+
+
+def reviews_of_project(*, project: Project) -> QuerySet[Review]:
+    return Review.objects.filter(project=project).select_related("author", "subject")
+
+
+def review_pending_for(*, project: Project, viewer: User | Any) -> bool:
+    """True when the viewer is a party of the completed project and has not reviewed it yet."""
+    viewer_id = _viewer_id(viewer)
+    return (
+        viewer_id is not None
+        and project.status == Project.Status.COMPLETED
+        and viewer_id in (project.owner_id, project.contributor_id)
+        and not Review.objects.filter(project=project, author_id=viewer_id).exists()
+    )
+
+
+def skill_list() -> QuerySet[Skill]:
+    return Skill.objects.order_by("category", "name")
+
+
+@dataclass(frozen=True)
+class SiteStats:
+    open_projects: int
+    contributors: int
+    completed_projects: int
+    skills: int
+
+
+def site_stats() -> SiteStats:
+    return SiteStats(
+        open_projects=Project.objects.filter(status=Project.Status.OPEN, is_hidden=False).count(),
+        contributors=contributor_visible_queryset().count(),
+        completed_projects=Project.objects.filter(status=Project.Status.COMPLETED).count(),
+        skills=Skill.objects.count(),
+    )
+
+
+def newest_open_projects(*, limit: int = 6) -> QuerySet[Project]:
+    return project_list(viewer=None, filters={})[:limit]

@@ -1,0 +1,71 @@
+"""Personas and helpers shared by the whole suite.
+
+- client_alice posts projects;
+- contributor_bob and contributor_carol have profiles and apply;
+- mallory is signed in but owns nothing she touches;
+- moderator is staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from tests.factories import ContributorProfileFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture
+def client_alice(db: Any) -> User:
+    return UserFactory(persona="alice", display_name="Alice Client")
+
+
+@pytest.fixture
+def contributor_bob(db: Any) -> User:
+    user = UserFactory(persona="bob", display_name="Bob Builder")
+    ContributorProfileFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def contributor_carol(db: Any) -> User:
+    user = UserFactory(persona="carol", display_name="Carol Coder")
+    ContributorProfileFactory(user=user, headline="ZK-ML researcher")
+    return user
+
+
+@pytest.fixture
+def mallory(db: Any) -> User:
+    return UserFactory(persona="mallory", display_name="Mallory")
+
+
+@pytest.fixture
+def moderator(db: Any) -> User:
+    return UserFactory(persona="moderator", display_name="Mod", is_staff=True)
+
+
+@pytest.fixture
+def open_project(client_alice: User) -> Any:
+    return ProjectFactory(owner=client_alice)
+
+
+def _logged_in(user: User | None, cls: type[Any]) -> Any:
+    client = cls()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def browser_as() -> Any:
+    """browser_as(user) -> a Django test Client logged in as ``user`` (None: anonymous)."""
+    return lambda user: _logged_in(user, Client)
+
+
+@pytest.fixture
+def api_as() -> Any:
+    """api_as(user) -> a DRF APIClient logged in as ``user`` (None: anonymous)."""
+    return lambda user: _logged_in(user, APIClient)
