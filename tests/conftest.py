@@ -15,6 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from notifications.models import Notification
 from tests.factories import ContributorProfileFactory, ProjectFactory, UserFactory
 
 
@@ -50,6 +51,14 @@ def moderator(db: Any) -> User:
 @pytest.fixture
 def open_project(client_alice: User) -> Any:
     return ProjectFactory(owner=client_alice)
+
+
+@pytest.fixture
+def inbox(db: Any) -> Any:
+    """inbox(user) -> the kinds of ``user``'s notifications, oldest first."""
+    return lambda user: list(
+        Notification.objects.filter(recipient=user).order_by("created_at", "id").values_list("kind", flat=True)
+    )
 
 
 def _logged_in(user: User | None, cls: type[Any]) -> Any:

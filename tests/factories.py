@@ -68,6 +68,11 @@ class ProjectFactory(factory.django.DjangoModelFactory[Project]):
         if create and extracted:
             self.required_skills.set(extracted)
 
+    @factory.post_generation
+    def nice_to_have_skills(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.nice_to_have_skills.set(extracted)
+
 
 class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     class Meta:
@@ -118,7 +123,11 @@ class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     class Meta:
         model = Review
 
-    project = factory.SubFactory(ProjectFactory, status=Project.Status.COMPLETED)
+    # A completed project always has a contributor (check constraint
+    # project_contracted_has_contributor); without one the factory could not save.
+    project = factory.SubFactory(
+        ProjectFactory, status=Project.Status.COMPLETED, contributor=factory.SubFactory(UserFactory)
+    )
     author = factory.LazyAttribute(lambda o: o.project.owner)
     subject = factory.LazyAttribute(lambda o: o.project.contributor)
     rating = 5

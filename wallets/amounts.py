@@ -8,12 +8,14 @@ API only. The largest amount is ``MAX_BASE_UNITS`` (2**256 - 1, an ERC-20 balanc
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal
 
 MAX_BASE_UNITS = 2**256 - 1
 MAX_DECIMALS = 36
 
-_AMOUNT_RE = re.compile(r"^\s*(?P<int>\d+)?(?:\.(?P<frac>\d*))?\s*$")
+# ASCII digits only; a comma is accepted only as a thousands separator ("1,500"),
+# never as a decimal comma ("1,5" is refused rather than read as 15).
+_AMOUNT_RE = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$", re.ASCII)
 
 
 class AmountError(ValueError):
@@ -31,19 +33,30 @@ def parse_amount(text: str | int | Decimal, decimals: int, *, allow_zero: bool =
         raise AmountError("Send amounts as decimal strings, not floating-point numbers.")
     if isinstance(text, bool):
         raise AmountError("Enter an amount as a number, e.g. 1500 or 12.5.")
-    raw = str(text).replace(",", "").replace("_", "")
-    if raw.strip().startswith("-"):
+    if isinstance(text, Decimal):
+        if not text.is_finite():
+            raise AmountError(f"“{text}” is not a number. Enter an amount such as 1500 or 12.5.")
+        # str() of a Decimal may use an exponent ("1E-7"); "f" always writes digits.
+        raw = format(text, "f")
+    else:
+        raw = str(text)
+    raw = raw.replace("_", "").strip()
+    if raw.startswith("-"):
         raise AmountError("The amount cannot be negative.")
-    match = _AMOUNT_RE.match(raw.lstrip("+"))
+    match = _AMOUNT_RE.match(raw.removeprefix("+"))
     if match is None or (not match.group("int") and not match.group("frac")):
         raise AmountError(f"“{text}” is not a number. Enter an amount such as 1500 or 12.5.")
-    whole = match.group("int") or "0"
+    whole = (match.group("int") or "0").replace(",", "").lstrip("0") or "0"
     frac = (match.group("frac") or "").rstrip("0")
+    if len(whole) > len(str(MAX_BASE_UNITS)):
+        # Checked before int(): Python refuses int() of very long strings with a ValueError.
+        raise AmountError("The amount is larger than any token balance can be.")
     if len(frac) > decimals:
         if decimals == 0:
             raise AmountError("This token has no decimal places: enter a whole number.")
         raise AmountError(f"This token has {decimals} decimal places; the amount has {len(frac)}.")
-    units = int(whole) * 10**decimals + (int(frac.ljust(decimals, "0")) if frac else 0)
+    scale: int = 10**decimals
+    units = int(whole) * scale + (int(frac.ljust(decimals, "0")) if frac else 0)
     if units > MAX_BASE_UNITS:
         raise AmountError("The amount is larger than any token balance can be.")
     if units == 0 and not allow_zero:
@@ -51,21 +64,12 @@ def parse_amount(text: str | int | Decimal, decimals: int, *, allow_zero: bool =
     return units
 
 
-def to_decimal(units: int, decimals: int) -> Decimal:
-    """The exact Decimal value of ``units`` base units (for display arithmetic only)."""
-    with localcontext() as ctx:
-        ctx.prec = 120
-        try:
-            return Decimal(int(units)).scaleb(-decimals)
-        except InvalidOperation as exc:  # pragma: no cover - int() already validated
-            raise AmountError(str(exc)) from exc
-
-
 def format_units(units: int, decimals: int) -> str:
     """Base units as a plain decimal string in token units: no exponent, no
     trailing zeros, no thousands separators (the API form): 1500000, 6 -> "1.5"."""
     sign = "-" if units < 0 else ""
-    whole, frac = divmod(abs(int(units)), 10**decimals) if decimals else (abs(int(units)), 0)
+    scale: int = 10**decimals
+    whole, frac = divmod(abs(int(units)), scale)
     if not decimals or frac == 0:
         return f"{sign}{whole}"
     frac_text = str(frac).rjust(decimals, "0").rstrip("0")

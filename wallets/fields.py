@@ -27,7 +27,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from wallets.amounts import MAX_BASE_UNITS
 
 _WIDTH = 78
-_OFFSET = 10**_WIDTH
+_OFFSET: int = 10**_WIDTH
 
 
 def encode_text(value: int) -> str:
@@ -47,7 +47,7 @@ def decode_text(text: str) -> int:
     return int(text)
 
 
-class BaseUnitsField(models.Field[int, int]):
+class BaseUnitsField(models.Field[Any, Any]):
     """Integer base units of a token, exact up to ±(2**256 - 1) on every database."""
 
     description = "Integer token base units (exact up to 2**256 - 1)"

@@ -109,12 +109,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.short_address
+        # A whitespace-only name (written outside user_update) would show as blank.
+        return self.display_name.strip() or self.short_address
 
     @property
     def initials(self) -> str:
-        if self.display_name:
-            parts = self.display_name.split()
+        parts = self.display_name.split()
+        if parts:
             return "".join(p[0] for p in parts[:2]).upper()
         return self.address[2:4].upper()
 

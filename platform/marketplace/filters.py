@@ -6,16 +6,17 @@ base units of that token, without it each token's own decimals are applied.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal, localcontext
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from marketplace.models import ContributorProfile, ProfileSkill, Project, Skill
-from wallets.amounts import AmountError, parse_amount
 from wallets.models import Token
 
 
@@ -31,15 +32,16 @@ def text_search(queryset: QuerySet[Any], query: str, fields: dict[str, str]) -> 
         return queryset
     if connection.vendor == "postgresql":
         (first, first_weight), *rest = fields.items()
-        vector = SearchVector(first, weight=first_weight, config="english")
+        vector: Any = SearchVector(first, weight=first_weight, config="english")
         for name, weight in rest:
             vector = vector + SearchVector(name, weight=weight, config="english")
         search = SearchQuery(query, search_type="websearch", config="english")
-        return (
+        ranked: QuerySet[Any] = (
             queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
             .filter(search_vector=search)
             .order_by("-search_rank", "-pk")
         )
+        return ranked
     condition = Q()
     for word in query.split()[:12]:
         word_q = Q()
@@ -49,17 +51,28 @@ def text_search(queryset: QuerySet[Any], query: str, fields: dict[str, str]) -> 
     return queryset.filter(condition)
 
 
-def _amount_filter(queryset: QuerySet[Any], field: str, token_field: str, lookup: str, value: Any, token: Any) -> Any:
+def _bound_units(value: Decimal, decimals: int, lookup: str) -> int:
+    """``value`` token units as base units of a token with ``decimals``, exactly.
+
+    A bound finer than the token's smallest unit is rounded so that the comparison
+    keeps its meaning: a lower bound up, an upper bound down (no stored amount lies
+    in between). The form limits the value to 60 digits, far below 2**256.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 120
+        scaled = Decimal(value).scaleb(decimals)
+    return math.ceil(scaled) if lookup in ("gt", "gte") else math.floor(scaled)
+
+
+def _amount_filter(
+    queryset: QuerySet[Any], field: str, token_field: str, lookup: str, value: Any, token: Any
+) -> QuerySet[Any]:
     if value in (None, ""):
         return queryset
     tokens = [token] if token else list(Token.objects.all())
     condition = Q()
     for each in tokens:
-        try:
-            units = parse_amount(value, each.decimals, allow_zero=True)
-        except AmountError:
-            # More decimals than this token has: round the bound in the filter's favour.
-            units = parse_amount(str(value).split(".")[0] or "0", each.decimals, allow_zero=True)
+        units = _bound_units(value, each.decimals, lookup)
         condition |= Q(**{token_field: each, f"{field}__{lookup}": units})
     return queryset.filter(condition)
 
@@ -88,7 +101,7 @@ class ProjectFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Project.Category.choices)
     status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices, method="filter_status")
     token = django_filters.ModelChoiceFilter(
-        queryset=Token.objects.filter(is_active=True), to_field_name="symbol", method="filter_noop", label="Token"
+        queryset=Token.objects.filter(is_active=True), to_field_name="symbol", method="filter_token", label="Token"
     )
     budget_min = AmountFilter(method="filter_budget_min", label="Budget at least")
     budget_max = AmountFilter(method="filter_budget_max", label="Budget at most")
@@ -108,8 +121,8 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields: list[str] = []
 
-    def filter_noop(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
-        return queryset
+    def filter_token(self, queryset: QuerySet[Project], name: str, value: Token | None) -> QuerySet[Project]:
+        return queryset.filter(budget_token=value) if value else queryset
 
     def filter_q(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         return text_search(queryset, value, {"title": "A", "summary": "B", "description": "C"})
@@ -136,21 +149,16 @@ class ProjectFilter(django_filters.FilterSet):
         )
 
     def filter_ordering(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        order = {
-            "newest": ["-published_at", "-created_at"],
+        # NULLs sort first ascending on SQLite and first descending on PostgreSQL:
+        # say where they go, so a project without a deadline is never "soonest".
+        orders: dict[str, list[Any]] = {
+            "newest": [F("published_at").desc(nulls_last=True), "-created_at"],
             "budget_high": ["-budget_amount", "-pk"],
             "budget_low": ["budget_amount", "pk"],
-            "deadline": ["deadline", "pk"],
-        }.get(value)
+            "deadline": [F("deadline").asc(nulls_last=True), "pk"],
+        }
+        order = orders.get(value)
         return queryset.order_by(*order) if order else queryset
-
-    @property
-    def qs(self) -> QuerySet[Project]:
-        queryset = super().qs
-        token = self.form.cleaned_data.get("token") if hasattr(self.form, "cleaned_data") else None
-        if token:
-            queryset = queryset.filter(budget_token=token)
-        return queryset
 
 
 class ContributorFilter(django_filters.FilterSet):
@@ -158,16 +166,18 @@ class ContributorFilter(django_filters.FilterSet):
     skills = django_filters.ModelMultipleChoiceFilter(
         to_field_name="slug", queryset=Skill.objects.all(), method="filter_skills", label="Skills"
     )
-    min_level = django_filters.TypedChoiceFilter(
+    min_level = django_filters.ChoiceFilter(
         choices=ProfileSkill.Level.choices,
-        coerce=int,
         method="filter_noop",
         label="At level",
         empty_label="Any level",
     )
     availability = django_filters.MultipleChoiceFilter(choices=ContributorProfile.Availability.choices)
     token = django_filters.ModelChoiceFilter(
-        queryset=Token.objects.filter(is_active=True), to_field_name="symbol", method="filter_noop", label="Rate token"
+        queryset=Token.objects.filter(is_active=True),
+        to_field_name="symbol",
+        method="filter_token",
+        label="Rate token",
     )
     rate_max = AmountFilter(method="filter_rate_max", label="Hourly rate at most")
     ordering = django_filters.ChoiceFilter(
@@ -184,6 +194,9 @@ class ContributorFilter(django_filters.FilterSet):
     def filter_noop(self, queryset: QuerySet[ContributorProfile], name: str, value: Any) -> Any:
         return queryset
 
+    def filter_token(self, queryset: QuerySet[ContributorProfile], name: str, value: Token | None) -> Any:
+        return queryset.filter(rate_token=value) if value else queryset
+
     def filter_q(self, queryset: QuerySet[ContributorProfile], name: str, value: str) -> Any:
         return text_search(queryset, value, {"headline": "A", "bio": "B", "user__display_name": "A"})
 
@@ -192,7 +205,7 @@ class ContributorFilter(django_filters.FilterSet):
         # "Bittensor and PyTorch" wants people who have both.
         if not value:
             return queryset
-        level = self.form.cleaned_data.get("min_level") or 1
+        level = int(self.form.cleaned_data.get("min_level") or 1)
         ids = [s.pk for s in value]
         matching = (
             ProfileSkill.objects.filter(skill__in=ids, level__gte=level)
@@ -207,9 +220,11 @@ class ContributorFilter(django_filters.FilterSet):
         return _amount_filter(queryset, "hourly_rate", "rate_token", "lte", value, self.form.cleaned_data.get("token"))
 
     def filter_ordering(self, queryset: QuerySet[ContributorProfile], name: str, value: str) -> Any:
-        order = {
+        # Profiles without a rate go last in both directions, on every database.
+        orders: dict[str, list[Any]] = {
             "recent": ["-updated_at"],
-            "rate_low": ["hourly_rate", "pk"],
-            "rate_high": ["-hourly_rate", "pk"],
-        }.get(value)
+            "rate_low": [F("hourly_rate").asc(nulls_last=True), "pk"],
+            "rate_high": [F("hourly_rate").desc(nulls_last=True), "pk"],
+        }
+        order = orders.get(value)
         return queryset.order_by(*order) if order else queryset

@@ -89,7 +89,8 @@ class Project(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-published_at", "-created_at"]
+        # Newest first; drafts (no published_at) last on every database.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(budget_amount__gt=0), name="project_budget_positive"),

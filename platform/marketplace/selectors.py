@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.http import QueryDict
 
 from accounts.models import User
@@ -29,6 +29,23 @@ def _raise_filter_errors(filterset: Any) -> None:
         field, messages = next(iter(filterset.errors.items()))
         label = filterset.form.fields[field].label or field if field in filterset.form.fields else field
         raise InvalidInput(f"{label}: {messages[0]}", code="invalid_filter", field=field)
+
+
+def _without_blank_values(data: QueryDict | dict[str, Any]) -> QueryDict | dict[str, Any]:
+    """``data`` without empty values: ``?status=`` (a form's empty choice) means no
+    filter, as an empty single-valued filter already does, not an invalid choice."""
+    if isinstance(data, QueryDict):
+        cleaned = QueryDict(mutable=True)
+        for key, values in data.lists():
+            kept = [value for value in values if value != ""]
+            if kept:
+                cleaned.setlist(key, kept)
+        return cleaned
+    return {
+        key: [v for v in value if v != ""] if isinstance(value, list | tuple) else value
+        for key, value in data.items()
+        if value not in ("", None)
+    }
 
 
 def project_visible_queryset(*, viewer: User | Any) -> QuerySet[Project]:
@@ -51,18 +68,30 @@ def project_list(*, viewer: User | Any, filters: QueryDict | dict[str, Any] | No
     """Visible projects, filtered. Without a ``status`` filter only open projects
     are listed (what a person browsing for work wants). Invalid filters raise
     InvalidInput naming the field."""
-    data = filters if filters is not None else QueryDict()
-    queryset = project_visible_queryset(viewer=viewer).annotate(application_count=Count("applications", distinct=True))
+    data = _without_blank_values(filters if filters is not None else QueryDict())
+    # Explicit ordering: Django leaves Meta.ordering out of GROUP BY queries (the
+    # Count below), so without it the list would come in no defined order.
+    queryset = (
+        project_visible_queryset(viewer=viewer)
+        .annotate(application_count=Count("applications", distinct=True))
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
     if not data.get("status"):
         queryset = queryset.filter(status=Project.Status.OPEN)
     filterset = ProjectFilter(data, queryset=queryset)
     _raise_filter_errors(filterset)
-    return filterset.qs
+    projects: QuerySet[Project] = filterset.qs
+    return projects
 
 
 def project_filterset(*, viewer: User | Any, filters: QueryDict) -> ProjectFilter:
     """The bound filter form for the projects page (the list itself: project_list)."""
-    return ProjectFilter(filters, queryset=Project.objects.none())
+    return ProjectFilter(_without_blank_values(filters), queryset=Project.objects.none())
+
+
+def contributor_filterset(*, filters: QueryDict) -> ContributorFilter:
+    """The bound filter form for the contributors page (the list itself: contributor_list)."""
+    return ContributorFilter(_without_blank_values(filters), queryset=ContributorProfile.objects.none())
 
 
 def project_get(*, pk: int, viewer: User | Any) -> Project:
@@ -153,10 +182,11 @@ def contributor_visible_queryset() -> QuerySet[ContributorProfile]:
 
 
 def contributor_list(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[ContributorProfile]:
-    data = filters if filters is not None else QueryDict()
+    data = _without_blank_values(filters if filters is not None else QueryDict())
     filterset = ContributorFilter(data, queryset=contributor_visible_queryset())
     _raise_filter_errors(filterset)
-    return filterset.qs
+    profiles: QuerySet[ContributorProfile] = filterset.qs
+    return profiles
 
 
 def contributor_get(*, pk: int, viewer: User | Any) -> ContributorProfile:

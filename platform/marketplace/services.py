@@ -3,15 +3,18 @@ rules under row locks; a refusal is a ``DomainError`` with a stable code.
 
 Locking contract: a transition locks the project row first (``select_for_update``),
 then the application rows it touches, always in that order, so two transitions on
-one project serialise and cannot deadlock. On SQLite ``select_for_update`` is a
-no-op; SQLite serialises writers instead (the settings open write transactions
-with BEGIN IMMEDIATE).
+one project serialise and cannot deadlock. Only those rows are locked
+(``of=("self",)``): the users and the token joined for reading stay unlocked, or
+every transition by the same owner, applicant or token would queue behind one
+another. On SQLite ``select_for_update`` is a no-op; SQLite serialises writers
+instead (the settings open write transactions with BEGIN IMMEDIATE).
 
 Side effects (notifications) are stored in the transaction and pushed on commit.
 """
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from config.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
 from notifications.models import Notification
 from notifications.services import notify
+from wallets.amounts import MAX_BASE_UNITS
 from wallets.models import Token
 
 MAX_MILESTONES = 20
@@ -57,7 +61,7 @@ class SkillInput:
 
 def _lock_project(project: Project) -> Project:
     """Re-read ``project`` under a row lock (the locking contract above)."""
-    return Project.objects.select_for_update().select_related("budget_token", "owner").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("budget_token", "owner").get(pk=project.pk)
 
 
 def _require_owner(project: Project, actor: User, action: str) -> None:
@@ -74,6 +78,15 @@ def _clean_text(value: str, *, field: str, label: str, max_length: int | None = 
             f"{label} is {len(text)} characters long; the limit is {max_length}.", code="too_long", field=field
         )
     return text
+
+
+def _check_amount(amount: int, *, field: str, label: str) -> None:
+    if amount <= 0:
+        raise InvalidInput(f"{label} must be greater than zero.", code="invalid_amount", field=field)
+    # The storage limit of BaseUnitsField: past it the save would fail with a
+    # ValidationError instead of a domain error naming the field.
+    if amount > MAX_BASE_UNITS:
+        raise InvalidInput(f"{label} is larger than any token balance can be.", code="invalid_amount", field=field)
 
 
 def _validate_skills(required: Sequence[Skill], nice: Sequence[Skill]) -> None:
@@ -153,8 +166,7 @@ def project_create(
     description = _clean_text(description, field="description", label="A description", max_length=20_000)
     if category not in Project.Category.values:
         raise InvalidInput(f"“{category}” is not a project category.", code="invalid_choice", field="category")
-    if budget_amount <= 0:
-        raise InvalidInput("The budget must be greater than zero.", code="invalid_amount", field="budget_amount")
+    _check_amount(budget_amount, field="budget_amount", label="The budget")
     if not budget_token.is_active:
         raise InvalidInput(
             f"{budget_token.symbol} is not accepted any more.", code="inactive_token", field="budget_token"
@@ -230,10 +242,27 @@ def project_update(
                 code="token_locked",
                 field="budget_token",
             )
+        if not budget_token.is_active:
+            raise InvalidInput(
+                f"{budget_token.symbol} is not accepted any more.", code="inactive_token", field="budget_token"
+            )
+        # Amounts are base units of the token: kept across a token change they would
+        # silently mean another sum (1,000 USDC = 10**9 units = 10**-9 WALL).
+        if budget_amount is _UNSET:
+            raise InvalidInput(
+                f"Give the budget in {budget_token.symbol} when changing the token.",
+                code="amount_in_old_token",
+                field="budget_amount",
+            )
+        if milestones is _UNSET and project.milestones.exists():
+            raise InvalidInput(
+                f"Give the milestones in {budget_token.symbol} when changing the token.",
+                code="amount_in_old_token",
+                field="milestones",
+            )
         project.budget_token = budget_token
     if budget_amount is not _UNSET:
-        if budget_amount <= 0:
-            raise InvalidInput("The budget must be greater than zero.", code="invalid_amount", field="budget_amount")
+        _check_amount(budget_amount, field="budget_amount", label="The budget")
         project.budget_amount = budget_amount
     if deadline is not _UNSET:
         if deadline is not None and deadline < timezone.localdate() and deadline != project.deadline:
@@ -372,6 +401,12 @@ def milestone_add(
 # --- contributor profiles -----------------------------------------------------
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # available_timezones() scans the tz database on disk (~15 ms): read it once.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _clean_links(links: Iterable[str]) -> list[str]:
     validator = URLValidator(schemes=["http", "https"])
     cleaned: list[str] = []
@@ -418,7 +453,7 @@ def profile_upsert(
         raise InvalidInput(f"“{availability}” is not an availability.", code="invalid_choice", field="availability")
     if not 0 <= hours_per_week <= 80:
         raise InvalidInput("Hours per week must be between 0 and 80.", code="out_of_range", field="hours_per_week")
-    if timezone_name not in zoneinfo.available_timezones():
+    if timezone_name not in _time_zones():
         raise InvalidInput(
             f"“{timezone_name}” is not a time zone; use a name such as Europe/Berlin or UTC.",
             code="invalid_timezone",
@@ -429,6 +464,10 @@ def profile_upsert(
             raise InvalidInput("The hourly rate cannot be negative.", code="invalid_amount", field="hourly_rate")
         if rate_token is None:
             raise InvalidInput("Say which token your hourly rate is in.", code="required", field="rate_token")
+        if not rate_token.is_active:
+            raise InvalidInput(
+                f"{rate_token.symbol} is not accepted any more.", code="inactive_token", field="rate_token"
+            )
     else:
         rate_token = None
     handle = github_handle.strip().lstrip("@")
@@ -502,7 +541,7 @@ def user_update(*, user: User, display_name: str = _UNSET, email: str = _UNSET) 
 
 def _lock_application(application: Application) -> tuple[Project, Application]:
     project = _lock_project(application.project)
-    locked = Application.objects.select_for_update().select_related("contributor").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("contributor").get(pk=application.pk)
     locked.project = project
     return project, locked
 
@@ -523,8 +562,7 @@ def application_submit(
     if not ContributorProfile.objects.filter(user=contributor).exists():
         raise InvalidState("Create your contributor profile first: the client decides by it.", code="profile_required")
     cover_letter = _clean_text(cover_letter, field="cover_letter", label="A cover letter", max_length=10_000)
-    if proposed_amount <= 0:
-        raise InvalidInput("Propose an amount greater than zero.", code="invalid_amount", field="proposed_amount")
+    _check_amount(proposed_amount, field="proposed_amount", label="The proposed amount")
     if not 1 <= estimated_days <= 3650:
         raise InvalidInput(
             "Estimate the duration in days, from 1 to 3650.", code="out_of_range", field="estimated_days"
@@ -609,7 +647,7 @@ def application_accept(*, application: Application, actor: User) -> Application:
         payload={"project": project.pk, "application": application.pk},
     )
     others = (
-        project.applications.select_for_update()
+        project.applications.select_for_update(of=("self",))
         .select_related("contributor")
         .filter(status__in=Application.ACTIVE_STATUSES)
         .exclude(pk=application.pk)
