@@ -7,9 +7,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.models import User
 from config.errors import DomainError
 
 
@@ -25,7 +27,22 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field named like Serializer.errors
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+def signed_in_user(request: Request) -> User:
+    """The request's user, or NotAuthenticated (403 with code not_authenticated).
+
+    Write endpoints call this instead of trusting ``request.user`` to be a User:
+    the permission classes already refuse anonymous writes; this states it for
+    the type checker and for any view that forgets.
+    """
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 def _first_message(detail: Any) -> str:

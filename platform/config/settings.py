@@ -23,7 +23,7 @@ env = environ.Env()
 
 # The development secret is only ever used with DEBUG on: the system check in
 # config.checks refuses it when DEBUG is off.
-DEV_SECRET_KEY = "django-insecure-workwall-development-only-key-do-not-deploy"  # noqa: S105
+DEV_SECRET_KEY = "django-insecure-workwall-development-only-key-do-not-deploy"
 
 DEBUG: bool = env.bool("DEBUG", default=True)
 SECRET_KEY: str = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
@@ -200,7 +200,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
@@ -208,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "marketplace.models.Application.Status",
         "MilestoneStatusEnum": "marketplace.models.Milestone.Status",
         "AvailabilityEnum": "marketplace.models.ContributorProfile.Availability",
+        "ProjectCategoryEnum": "marketplace.models.Project.Category",
+        "SkillCategoryEnum": "marketplace.models.Skill.Category",
     },
 }
 

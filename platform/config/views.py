@@ -36,7 +36,8 @@ def _index_status() -> dict[str, Any]:
     except ImportError:
         # The matching engine arrives with its own issue; until then there is no index.
         return {"status": "not_configured"}
-    return index_status()
+    status: dict[str, Any] = index_status()
+    return status
 
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:

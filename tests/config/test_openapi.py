@@ -1,0 +1,80 @@
+"""/api/schema/ is valid OpenAPI 3 and lists every endpoint with its errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "/api/v1/projects/": {"get", "post"},
+    "/api/v1/projects/{id}/": {"get", "patch", "delete"},
+    "/api/v1/projects/{id}/milestones/": {"get", "post"},
+    "/api/v1/projects/{id}/applications/": {"get", "post"},
+    "/api/v1/projects/{id}/publish/": {"post"},
+    "/api/v1/projects/{id}/cancel/": {"post"},
+    "/api/v1/projects/{id}/complete/": {"post"},
+    "/api/v1/projects/{id}/reviews/": {"get", "post"},
+    "/api/v1/applications/{id}/": {"get"},
+    "/api/v1/applications/{id}/shortlist/": {"post"},
+    "/api/v1/applications/{id}/accept/": {"post"},
+    "/api/v1/applications/{id}/reject/": {"post"},
+    "/api/v1/applications/{id}/withdraw/": {"post"},
+    "/api/v1/contributors/": {"get"},
+    "/api/v1/contributors/{id}/": {"get"},
+    "/api/v1/me/": {"get", "patch"},
+    "/api/v1/me/profile/": {"get", "put", "patch"},
+    "/api/v1/skills/": {"get"},
+    "/api/v1/tokens/": {"get"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    from django.test import Client
+
+    response = Client().get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_the_schema_is_valid_openapi_3(schema: dict[str, Any]) -> None:
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on any violation of the OpenAPI 3 JSON schema
+
+
+def test_every_endpoint_and_method_is_listed(schema: dict[str, Any]) -> None:
+    listed = {
+        path: {m for m in ops if m in {"get", "post", "put", "patch", "delete"}}
+        for path, ops in schema["paths"].items()
+    }
+    for path, methods in EXPECTED.items():
+        assert path in listed, path
+        assert methods <= listed[path], (path, listed[path])
+
+
+def test_writes_document_their_errors(schema: dict[str, Any]) -> None:
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in {"post", "put", "patch", "delete"}:
+                codes = set(operation["responses"])
+                assert codes & {"400", "403", "409"}, (path, method, codes)
+
+
+def test_amounts_are_strings_in_the_schema(schema: dict[str, Any]) -> None:
+    money = schema["components"]["schemas"]["Money"]["properties"]
+    assert money["amount"]["type"] == "string"
+    assert money["base_units"]["type"] == "string"
+
+
+def test_the_docs_page_is_served_without_a_cdn(client: Any) -> None:
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn.jsdelivr" not in html
+    assert "/static/drf_spectacular_sidecar/" in html
