@@ -1,4 +1,12 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]

@@ -210,6 +210,24 @@ def contributor_get(*, pk: int, viewer: User | Any) -> ContributorProfile:
     return profile
 
 
+def user_get_by_address(*, address: str, viewer: User | Any) -> User:
+    """An active user by wallet address in any case (staff also see deactivated
+    ones); NotFound otherwise."""
+    try:
+        person = User.objects.get_by_address(address)
+    except User.DoesNotExist as exc:
+        raise NotFound("There is no WorkWall user with this address.", code="user_not_found") from exc
+    if not person.is_active and not getattr(viewer, "is_staff", False):
+        raise NotFound("There is no WorkWall user with this address.", code="user_not_found")
+    return person
+
+
+def projects_of_owner_visible(*, owner: User, viewer: User | Any) -> QuerySet[Project]:
+    """``owner``'s projects as ``viewer`` may see them (drafts and hidden ones only
+    for the owner and staff), newest first."""
+    return project_visible_queryset(viewer=viewer).filter(owner=owner).order_by("-created_at")
+
+
 def profile_of(*, user: User) -> ContributorProfile | None:
     return ContributorProfile.objects.filter(user=user).select_related("rate_token").first()
 

@@ -1,0 +1,65 @@
+"""Sign-in and sign-out pages.
+
+Until Sign-In with Ethereum lands, the sign-in page offers a development login
+(pick or type any wallet address, no signature) when ``settings.DEV_LOGIN_ENABLED``
+is on; the system checks refuse that setting outside DEBUG. With it off the form
+is absent and posting to it is a 404.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import DevLoginForm
+from accounts.models import User
+from config.http import safe_next_url
+
+DEMO_USER_LIMIT = 30
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next_url(request)
+    form: DevLoginForm | None = None
+    if request.method == "POST":
+        if not settings.DEV_LOGIN_ENABLED:
+            raise Http404("Development sign-in is disabled.")
+        form = DevLoginForm(request.POST)
+        if form.is_valid():
+            address = form.cleaned_data["address"]
+            user = User.objects.filter(address=address).first() or User.objects.create_user(address)
+            if not user.is_active:
+                form.add_error("address", "This account is deactivated.")
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Signed in as {user.name}.")
+                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    elif settings.DEV_LOGIN_ENABLED:
+        form = DevLoginForm()
+
+    query = request.GET.get("q", "").strip()[:64]
+    demo_users: list[User] = []
+    if settings.DEV_LOGIN_ENABLED:
+        # Development only: the people to sign in as, optionally searched.
+        users = User.objects.filter(is_active=True).select_related("profile").order_by("id")
+        if query:
+            users = users.filter(Q(address__icontains=query) | Q(display_name__icontains=query))
+        demo_users = list(users[:DEMO_USER_LIMIT])
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "demo_users": demo_users, "query": query},
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are signed out. See you soon.")
+    return redirect("marketplace:home")

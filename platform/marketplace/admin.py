@@ -1,0 +1,128 @@
+"""Admin for every marketplace model. Moderators (staff) hide projects and
+profiles through the actions, which call the moderation services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import User
+from marketplace import services
+from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+
+
+def _moderator(request: HttpRequest) -> User:
+    # The admin site only lets staff in; the services check is_staff again.
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin[Skill]):
+    list_display = ["name", "slug", "category"]
+    list_filter = ["category"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class MilestoneInline(admin.TabularInline[Milestone, Project]):
+    model = Milestone
+    extra = 0
+    fields = ["order", "title", "amount", "due_date", "status"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin[Project]):
+    list_display = ["title", "owner", "status", "category", "budget_display", "is_hidden", "published_at"]
+    list_filter = ["status", "category", "is_hidden", "budget_token"]
+    search_fields = ["title", "summary", "description", "owner__address", "owner__display_name"]
+    raw_id_fields = ["owner", "contributor"]
+    filter_horizontal = ["required_skills", "nice_to_have_skills"]
+    date_hierarchy = "created_at"
+    inlines = [MilestoneInline]
+    actions = ["hide", "unhide"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="Budget")
+    def budget_display(self, obj: Project) -> str:
+        return obj.budget_display
+
+    @admin.action(description="Hide selected projects (moderation)")
+    def hide(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        for project in queryset:
+            services.project_set_hidden(
+                project=project, moderator=_moderator(request), hidden=True, reason="Hidden by a moderator."
+            )
+        self.message_user(request, f"{queryset.count()} project(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Show selected projects again")
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        for project in queryset:
+            services.project_set_hidden(project=project, moderator=_moderator(request), hidden=False)
+        self.message_user(request, f"{queryset.count()} project(s) visible again.", messages.SUCCESS)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin[Milestone]):
+    list_display = ["title", "project", "order", "amount", "status", "due_date"]
+    list_filter = ["status"]
+    search_fields = ["title", "project__title"]
+    raw_id_fields = ["project"]
+
+
+class ProfileSkillInline(admin.TabularInline[ProfileSkill, ContributorProfile]):
+    model = ProfileSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(ContributorProfile)
+class ContributorProfileAdmin(admin.ModelAdmin[ContributorProfile]):
+    list_display = ["user", "headline", "availability", "rate_display", "is_hidden", "updated_at"]
+    list_filter = ["availability", "is_hidden", "rate_token"]
+    search_fields = ["headline", "bio", "user__address", "user__display_name", "github_handle"]
+    raw_id_fields = ["user"]
+    inlines = [ProfileSkillInline]
+    actions = ["hide", "unhide"]
+
+    @admin.display(description="Rate")
+    def rate_display(self, obj: ContributorProfile) -> str:
+        return obj.rate_display
+
+    @admin.action(description="Hide selected profiles (moderation)")
+    def hide(self, request: HttpRequest, queryset: QuerySet[ContributorProfile]) -> None:
+        for profile in queryset:
+            services.profile_set_hidden(
+                profile=profile, moderator=_moderator(request), hidden=True, reason="Hidden by a moderator."
+            )
+        self.message_user(request, f"{queryset.count()} profile(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Show selected profiles again")
+    def unhide(self, request: HttpRequest, queryset: QuerySet[ContributorProfile]) -> None:
+        for profile in queryset:
+            services.profile_set_hidden(profile=profile, moderator=_moderator(request), hidden=False)
+        self.message_user(request, f"{queryset.count()} profile(s) visible again.", messages.SUCCESS)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin[Application]):
+    list_display = ["project", "contributor", "status", "proposed_amount", "estimated_days", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["project__title", "contributor__address", "contributor__display_name", "cover_letter"]
+    raw_id_fields = ["project", "contributor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin[Review]):
+    list_display = ["project", "author", "subject", "rating", "created_at"]
+    list_filter = ["rating"]
+    search_fields = ["project__title", "author__address", "subject__address", "text"]
+    raw_id_fields = ["project", "author", "subject"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Reviews come only from the parties of a completed project.
+        return False
