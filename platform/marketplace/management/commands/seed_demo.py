@@ -1,0 +1,298 @@
+"""``manage.py seed_demo``: fill the marketplace with realistic demo data.
+
+Deterministic (the plan comes from ``marketplace.data.demo.build_plan`` with a fixed
+seed; only dates move, relative to today) and idempotent: users are found by their
+derived wallet address, profiles by user, projects by owner and title, and only what
+is missing is created. Writes go through the marketplace services so the data obeys
+the same rules as real use; timestamps are then spread over the past weeks with
+``update()`` so "newest first" lists look natural. Notifications created by the
+services as a side effect are kept and back-dated likewise.
+
+One transaction: the command creates everything or nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import User, default_avatar_color
+from marketplace import services
+from marketplace.data.demo import ApplicationPlan, DemoPlan, ProfilePlan, ProjectPlan, build_plan
+from marketplace.data.skills import sync_skills
+from marketplace.models import Application, ContributorProfile, Milestone, Project, Review, Skill
+from notifications.models import Notification
+from wallets.models import Token
+
+
+class Command(BaseCommand):
+    help = "Create deterministic demo users, profiles, projects, applications and reviews (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any project exists already (what `make run` uses on every start).",
+        )
+
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+        if if_empty and Project.objects.exists():
+            self.stdout.write("Projects exist already: demo data not seeded (--if-empty).")
+            return
+        started = time.perf_counter()
+        plan = build_plan()
+        with transaction.atomic():
+            seeder = _Seeder(plan, log=self._progress if options["verbosity"] >= 2 else None)
+            created = seeder.run()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(_summary(created, elapsed)))
+
+    def _progress(self, message: str) -> None:
+        self.stdout.write(f"  {message}")
+
+
+def _summary(created: Counter[str], elapsed: float) -> str:
+    if not any(created.values()):
+        return f"Demo data is already there: nothing created ({elapsed:.1f}s)."
+    statuses = ", ".join(
+        f"{created[f'project:{status}']} {label.lower()}"
+        for status, label in Project.Status.choices
+        if created[f"project:{status}"]
+    )
+    return (
+        f"Demo data created in {elapsed:.1f}s: "
+        f"{created['user']} users ({created['client']} clients, {created['contributor']} contributors, "
+        f"{created['moderator']} moderator), {created['profile']} profiles, "
+        f"{created['project']} projects ({statuses or 'none'}), {created['milestone']} milestones, "
+        f"{created['application']} applications, {created['review']} reviews, "
+        f"{created['notification']} notifications."
+    )
+
+
+class _Seeder:
+    """Applies a :class:`DemoPlan` to the database, creating only what is missing."""
+
+    def __init__(self, plan: DemoPlan, *, log: Callable[[str], None] | None = None) -> None:
+        self.plan = plan
+        self.log: Callable[[str], None] = log or (lambda message: None)
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.created: Counter[str] = Counter()
+        self.users: dict[str, User] = {}
+        self._notification_mark = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+        self._first_notification = self._notification_mark
+
+    def run(self) -> Counter[str]:
+        self.created["skill"] = sync_skills(Skill)
+        self.skills = {s.slug: s for s in Skill.objects.all()}
+        self.tokens = {t.symbol: t for t in Token.objects.filter(symbol__in=["USDC", "WALL"])}
+        missing = {"USDC", "WALL"} - set(self.tokens)
+        if missing:
+            raise CommandError(f"Token(s) {', '.join(sorted(missing))} missing: run `manage.py migrate` first.")
+        self._users()
+        self._profiles()
+        for project_plan in self.plan.projects:
+            self._project(project_plan)
+        self.log(f"{self.created['project']} projects, {self.created['application']} applications")
+        self._mark_old_notifications_read()
+        self.created["notification"] = Notification.objects.filter(pk__gt=self._first_notification).count()
+        return self.created
+
+    # --- time ---------------------------------------------------------------------
+
+    def _ago(self, days: float) -> datetime:
+        return self.now - timedelta(days=days)
+
+    def _past(self, when: datetime) -> datetime:
+        """``when``, but never later than a minute ago (plan offsets can overshoot on fresh projects)."""
+        return min(when, self.now - timedelta(minutes=1))
+
+    def _stamp_notifications(self, when: datetime) -> None:
+        """Back-date the notifications the last service call created to ``when``."""
+        new = Notification.objects.filter(pk__gt=self._notification_mark)
+        mark = new.aggregate(m=Max("pk"))["m"]
+        if mark is not None:
+            new.update(created_at=when)
+            self._notification_mark = mark
+
+    def _mark_old_notifications_read(self) -> None:
+        # People read what happened more than three days ago; newer ones stay unread
+        # so the badge shows something on a fresh demo.
+        Notification.objects.filter(
+            pk__gt=self._first_notification, created_at__lt=self.now - timedelta(days=3)
+        ).update(read_at=F("created_at") + timedelta(hours=5))
+
+    # --- users and profiles -----------------------------------------------------------
+
+    def _users(self) -> None:
+        addresses = {u.key: u.address for u in self.plan.users}
+        existing = {u.address: u for u in User.objects.filter(address__in=addresses.values())}
+        client_keys = {p.owner_key for p in self.plan.projects}
+        new: list[User] = []
+        for plan in self.plan.users:
+            user = existing.get(plan.address)
+            if user is None:
+                # bulk_create skips User.save(): set what save() would (checksummed address, colour).
+                user = User(
+                    address=plan.address,
+                    display_name=plan.display_name,
+                    is_staff=plan.is_staff,
+                    avatar_color=default_avatar_color(plan.address),
+                    date_joined=self._ago(plan.joined_days_ago),
+                )
+                user.set_unusable_password()
+                new.append(user)
+                kind = "moderator" if plan.is_staff else "client" if plan.key in client_keys else "contributor"
+                self.created[kind] += 1
+            self.users[plan.key] = user
+        User.objects.bulk_create(new, batch_size=500)
+        if new:
+            # Not every backend returns primary keys from bulk_create: read them back.
+            ids = dict(User.objects.filter(address__in=[u.address for u in new]).values_list("address", "pk"))
+            for user in new:
+                user.pk = ids[user.address]
+        self.created["user"] = len(new)
+        self.log(f"{len(new)} users")
+
+    def _profiles(self) -> None:
+        has_profile = set(
+            ContributorProfile.objects.filter(
+                user__in=[self.users[p.user_key] for p in self.plan.profiles]
+            ).values_list("user_id", flat=True)
+        )
+        stamps: list[ContributorProfile] = []
+        for plan in self.plan.profiles:
+            user = self.users[plan.user_key]
+            if user.pk in has_profile:
+                continue
+            profile = self._profile(user, plan)
+            profile.created_at = self._ago(plan.created_days_ago)
+            profile.updated_at = self._ago(min(plan.updated_days_ago, plan.created_days_ago))
+            stamps.append(profile)
+        ContributorProfile.objects.bulk_update(stamps, ["created_at", "updated_at"], batch_size=500)
+        self.created["profile"] = len(stamps)
+        self.log(f"{len(stamps)} profiles")
+
+    def _profile(self, user: User, plan: ProfilePlan) -> ContributorProfile:
+        return services.profile_upsert(
+            user=user,
+            headline=plan.headline,
+            bio=plan.bio,
+            skills=[services.SkillInput(skill=self.skills[s.slug], level=s.level, years=s.years) for s in plan.skills],
+            hourly_rate=plan.hourly_rate,
+            rate_token=self.tokens[plan.rate_token] if plan.rate_token else None,
+            availability=plan.availability,
+            hours_per_week=plan.hours_per_week,
+            timezone_name=plan.timezone,
+            portfolio_links=plan.portfolio_links,
+            github_handle=plan.github_handle,
+        )
+
+    # --- projects ---------------------------------------------------------------------
+
+    def _project(self, plan: ProjectPlan) -> None:
+        owner = self.users[plan.owner_key]
+        if Project.objects.filter(owner=owner, title=plan.title).exists():
+            return
+        published = self._ago(plan.published_days_ago)
+        created = published - timedelta(hours=3)
+        project = services.project_create(
+            owner=owner,
+            title=plan.title,
+            summary=plan.summary,
+            description=plan.description,
+            category=plan.category,
+            budget_amount=plan.budget_amount,
+            budget_token=self.tokens[plan.token],
+            required_skills=[self.skills[s] for s in plan.required_skills],
+            nice_to_have_skills=[self.skills[s] for s in plan.nice_to_have_skills],
+            deadline=self.today + timedelta(days=plan.deadline_in_days),
+            milestones=[
+                services.MilestoneInput(
+                    title=m.title, amount=m.amount, due_date=self.today + timedelta(days=m.due_in_days)
+                )
+                for m in plan.milestones
+            ],
+            publish=plan.status != Project.Status.DRAFT,
+        )
+        self.created["project"] += 1
+        self.created[f"project:{plan.status}"] += 1
+        self.created["milestone"] += len(plan.milestones)
+        Milestone.objects.filter(project=project).update(created_at=created, updated_at=created)
+
+        applications = [self._application(project, published, a) for a in plan.applications]
+        last_change = max([published, *(a.created_at for a in applications)])
+
+        decided = published + timedelta(days=plan.decided_days_after_publish or 0)
+        closed = published + timedelta(days=plan.closed_days_after_publish or 0)
+        if plan.status in (Project.Status.IN_PROGRESS, Project.Status.COMPLETED):
+            accepted = next(a for a, p in zip(applications, plan.applications, strict=True) if p.outcome == "accepted")
+            services.application_accept(application=accepted, actor=owner)
+            self._stamp_notifications(decided)
+            project.applications.filter(status__in=[Application.Status.ACCEPTED, Application.Status.REJECTED]).update(
+                decided_at=decided, updated_at=decided
+            )
+            last_change = decided
+        if plan.status == Project.Status.COMPLETED:
+            services.project_complete(project=project, actor=owner)
+            self._stamp_notifications(closed)
+            last_change = closed
+            for review_plan in plan.reviews:
+                author = owner if review_plan.by_owner else self.users[plan.applications[0].contributor_key]
+                review = services.review_create(
+                    project=project, author=author, rating=review_plan.rating, text=review_plan.text
+                )
+                when = published + timedelta(days=review_plan.days_after_publish)
+                self._stamp_notifications(when)
+                Review.objects.filter(pk=review.pk).update(created_at=when)
+                self.created["review"] += 1
+        if plan.status == Project.Status.CANCELLED:
+            services.project_cancel(project=project, actor=owner, reason="We found the capacity in-house.")
+            self._stamp_notifications(closed)
+            project.applications.filter(status=Application.Status.REJECTED).update(decided_at=closed, updated_at=closed)
+            last_change = closed
+
+        Project.objects.filter(pk=project.pk).update(
+            created_at=created,
+            updated_at=last_change,
+            published_at=None if plan.status == Project.Status.DRAFT else published,
+            closed_at=closed if plan.status in (Project.Status.COMPLETED, Project.Status.CANCELLED) else None,
+        )
+
+    def _application(self, project: Project, published: datetime, plan: ApplicationPlan) -> Application:
+        contributor = self.users[plan.contributor_key]
+        when = self._past(published + timedelta(days=plan.days_after_publish))
+        application = services.application_submit(
+            project=project,
+            contributor=contributor,
+            cover_letter=plan.cover_letter,
+            proposed_amount=plan.proposed_amount,
+            estimated_days=plan.estimated_days,
+        )
+        self._stamp_notifications(when)
+        decided_at = None
+        if plan.outcome == "shortlisted":
+            services.application_shortlist(application=application, actor=project.owner)
+            decided_at = self._past(when + timedelta(days=1))
+            self._stamp_notifications(decided_at)
+        elif plan.outcome == "withdrawn":
+            services.application_withdraw(application=application, actor=contributor)
+            decided_at = self._past(when + timedelta(days=2))
+            self._stamp_notifications(decided_at)
+        # A shortlist is not a decision: only withdrawal sets decided_at here.
+        Application.objects.filter(pk=application.pk).update(
+            created_at=when,
+            updated_at=decided_at or when,
+            decided_at=decided_at if plan.outcome == "withdrawn" else None,
+        )
+        application.created_at = when
+        self.created["application"] += 1
+        return application
