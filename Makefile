@@ -35,7 +35,8 @@ run: $(VENV)/.runtime var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "WorkWall is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(VENV)/bin/uvicorn --app-dir platform config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	SITE_DOMAIN=$${SITE_DOMAIN:-$(HOST):$(PORT)} \
+		$(VENV)/bin/uvicorn --app-dir platform config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(VENV)/.dev var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
