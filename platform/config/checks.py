@@ -30,6 +30,41 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     return errors
 
 
+@register()
+def check_sign_in_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Sign-in compares signed messages with SITE_DOMAIN and SIWE_CHAIN_IDS: a
+    value a wallet can never produce would lock everybody out."""
+    errors: list[Error] = []
+    domain = settings.SITE_DOMAIN
+    if not domain or "://" in domain or "/" in domain:
+        errors.append(
+            Error(
+                f"SITE_DOMAIN is {domain!r}; it must be the bare host[:port] people use, e.g. workwall.example.",
+                hint="Put the scheme in SITE_SCHEME, not in SITE_DOMAIN.",
+                id="workwall.E004",
+            )
+        )
+    if settings.SITE_SCHEME not in {"http", "https"}:
+        errors.append(
+            Error(f"SITE_SCHEME is {settings.SITE_SCHEME!r}; use https (or http in development).", id="workwall.E005")
+        )
+    if not settings.SIWE_CHAIN_IDS or any(c <= 0 for c in settings.SIWE_CHAIN_IDS):
+        errors.append(
+            Error(
+                "SIWE_CHAIN_IDS must list at least one positive chain id (e.g. 1 for Ethereum mainnet).",
+                id="workwall.E006",
+            )
+        )
+    if not 30 <= settings.SIWE_NONCE_TTL_SECONDS <= 300:
+        errors.append(
+            Error(
+                "SIWE_NONCE_TTL_SECONDS must be between 30 and 300: a sign-in message may live 5 minutes at most.",
+                id="workwall.E007",
+            )
+        )
+    return errors
+
+
 @register(Tags.compatibility)
 def check_platform_is_not_a_package(app_configs: Any, **kwargs: Any) -> list[Error]:
     """platform/ must stay a source root: a platform/__init__.py shadows the

@@ -111,6 +111,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "marketplace:dashboard"
 LOGOUT_REDIRECT_URL = "marketplace:home"
 
+# Sign-In with Ethereum (EIP-4361). Messages must name SITE_DOMAIN, be for the site
+# origin SITE_SCHEME://SITE_DOMAIN, and use one of the allowed chain ids (the first
+# is the one the browser asks the wallet to switch to).
+SIWE_CHAIN_IDS: list[int] = [int(c) for c in env.list("SIWE_CHAIN_IDS", default=["1", "11155111", "31337"])]
+SIWE_STATEMENT: str = env.str(
+    "SIWE_STATEMENT", default="Sign in to WorkWall. This request sends no transaction and costs no gas."
+)
+SIWE_NONCE_TTL_SECONDS: int = env.int("SIWE_NONCE_TTL_SECONDS", default=300)
+API_TOKEN_TTL_DAYS: int = env.int("API_TOKEN_TTL_DAYS", default=30)
+# A JSON-RPC endpoint enables contract-wallet (ERC-1271) sign-in; empty: EOAs only.
+EVM_RPC_URL: str = env.str("EVM_RPC_URL", default="")
+# Rate limits (DRF throttle syntax), per client IP and per signing address, kept in
+# the shared cache so they hold across workers.
+SIWE_NONCE_RATE: str = env.str("SIWE_NONCE_RATE", default="30/min")
+SIWE_LOGIN_RATE: str = env.str("SIWE_LOGIN_RATE", default="10/min")
+
 # The development sign-in (pick any user, no signature) exists until wallet sign-in
 # lands, and only ever with DEBUG on: config.checks refuses it otherwise.
 DEV_LOGIN_ENABLED: bool = env.bool("DEV_LOGIN_ENABLED", default=DEBUG)
@@ -177,7 +193,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Bearer first: an anonymous API call gets 401 with WWW-Authenticate: Bearer.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "wallets.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -185,6 +205,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_THROTTLE_RATES": {"siwe_nonce": SIWE_NONCE_RATE, "siwe_login": SIWE_LOGIN_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/auth/", include("wallets.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("marketplace.urls")),

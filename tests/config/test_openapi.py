@@ -30,6 +30,11 @@ EXPECTED = {
     "/api/v1/me/profile/": {"get", "put", "patch"},
     "/api/v1/skills/": {"get"},
     "/api/v1/tokens/": {"get"},
+    "/api/v1/auth/nonce": {"get"},
+    "/api/v1/auth/login": {"post"},
+    "/api/v1/auth/logout": {"post"},
+    "/api/v1/auth/tokens/": {"get", "post"},
+    "/api/v1/auth/tokens/{id}/": {"delete"},
 }
 
 
@@ -62,7 +67,15 @@ def test_writes_document_their_errors(schema: dict[str, Any]) -> None:
         for method, operation in operations.items():
             if method in {"post", "put", "patch", "delete"}:
                 codes = set(operation["responses"])
-                assert codes & {"400", "403", "409"}, (path, method, codes)
+                assert codes & {"400", "401", "403", "409"}, (path, method, codes)
+
+
+def test_bearer_authentication_is_documented(schema: dict[str, Any]) -> None:
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from POST /api/v1/auth/login (Sign-In with Ethereum).",
+    }
 
 
 def test_amounts_are_strings_in_the_schema(schema: dict[str, Any]) -> None:

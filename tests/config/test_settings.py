@@ -90,3 +90,18 @@ def test_the_embedded_default_needs_no_service() -> None:
         "channels.layers.InMemoryChannelLayer",
         "True",
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "check_id"),
+    [
+        ({"SITE_DOMAIN": "https://workwall.example"}, "workwall.E004"),
+        ({"SIWE_CHAIN_IDS": ""}, "workwall.E006"),
+        ({"SIWE_NONCE_TTL_SECONDS": "3600"}, "workwall.E007"),
+    ],
+)
+def test_sign_in_settings_that_would_lock_everyone_out_are_refused(env: dict[str, str], check_id: str) -> None:
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert check_id in result.stderr

@@ -71,7 +71,7 @@ def test_only_the_owner_lists_applications(
     ApplicationFactory(project=open_project, contributor=contributor_bob)
     url = f"/api/v1/projects/{open_project.pk}/applications/"
 
-    assert api_as(None).get(url).status_code == 403
+    assert api_as(None).get(url).status_code == 401
     assert api_as(mallory).get(url).status_code == 403
     assert api_as(contributor_bob).get(url).status_code == 403
     response = api_as(open_project.owner).get(url)
@@ -88,7 +88,7 @@ def test_an_application_is_visible_to_its_author_and_the_owner_only(
     assert api_as(contributor_bob).get(url).status_code == 200
     assert api_as(open_project.owner).get(url).status_code == 200
     assert api_as(mallory).get(url).status_code == 404
-    assert api_as(None).get(url).status_code == 403
+    assert api_as(None).get(url).status_code == 401
 
 
 def test_accept_moves_the_project_in_progress_and_rejects_the_others(

@@ -59,7 +59,7 @@ def test_a_contributor_detail_has_reputation(api_as: Any) -> None:
 
 
 def test_me_needs_a_session(api_as: Any, mallory: Any) -> None:
-    assert api_as(None).get("/api/v1/me/").status_code == 403
+    assert api_as(None).get("/api/v1/me/").status_code == 401
     body = api_as(mallory).get("/api/v1/me/").json()
     assert body["address"] == mallory.address
     assert body["has_profile"] is False

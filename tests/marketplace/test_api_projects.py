@@ -90,7 +90,7 @@ def test_an_invalid_filter_is_a_400_that_names_the_field(api_as: Any) -> None:
 def test_anonymous_cannot_post_a_project(api_as: Any) -> None:
     response = api_as(None).post("/api/v1/projects/", NEW_PROJECT, format="json")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert not Project.objects.exists()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,6 +20,7 @@ from config.errors import DomainError
 from marketplace import services
 from marketplace.models import Application, Project
 from notifications.models import Notification
+from tests.concurrency import race
 from tests.factories import ApplicationFactory, ContributorProfileFactory, ProjectFactory, UserFactory
 
 pytestmark = [
@@ -34,25 +35,6 @@ pytestmark = [
 ]
 
 N = 20
-T = TypeVar("T")
-
-
-def race(calls: list[Callable[[], T]]) -> list[T | DomainError]:
-    """Run ``calls`` in as many threads, released together; each result is the
-    return value or the DomainError raised. Every thread closes its connection."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], T]) -> T | DomainError:
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        except DomainError as exc:
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def codes(results: list[Any]) -> list[str]:
