@@ -9,4 +9,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("welcome/", views.welcome_view, name="welcome"),
 ]

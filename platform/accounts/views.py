@@ -1,9 +1,11 @@
-"""Sign-in and sign-out pages.
+"""Sign-in, sign-out and welcome pages.
 
-Until Sign-In with Ethereum lands, the sign-in page offers a development login
-(pick or type any wallet address, no signature) when ``settings.DEV_LOGIN_ENABLED``
-is on; the system checks refuse that setting outside DEBUG. With it off the form
-is absent and posting to it is a 404.
+Sign-In with Ethereum happens in the browser (static/js/siwe.js talks to the
+wallet and to the JSON endpoints of ``wallets``); these pages only host it. The
+sign-in page also offers a development login (pick or type any wallet address,
+no signature) when ``settings.DEV_LOGIN_ENABLED`` is on; the system checks refuse
+that setting outside DEBUG. With it off the form is absent and posting to it is
+a 404.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import DevLoginForm
 from accounts.models import User
@@ -54,8 +57,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "demo_users": demo_users, "query": query},
+        # siwe_dialog: the wallet dialog is also needed by a signed-in visitor
+        # here, who may sign in with another wallet (base.html otherwise renders
+        # it for anonymous visitors only).
+        {"form": form, "next": next_url, "demo_users": demo_users, "query": query, "siwe_dialog": True},
     )
+
+
+@require_GET
+@login_required
+def welcome_view(request: HttpRequest) -> HttpResponse:
+    """The first page of a new account (the sign-in API sends first-time users here)."""
+    return render(request, "accounts/welcome.html")
 
 
 @require_POST

@@ -1,4 +1,6 @@
-"""The sign-in page: the development login (on and off) and signing out."""
+"""The sign-in page: Sign-In with Ethereum first, the development login (on and off),
+and signing out. The wallet flow itself runs in static/js/siwe.js; here we check the
+server-rendered half it relies on."""
 
 from __future__ import annotations
 
@@ -24,10 +26,12 @@ def dev_login_on(settings: Any) -> None:
     settings.DEV_LOGIN_ENABLED = True
 
 
-def test_the_page_announces_wallet_sign_in_and_offers_the_dev_login(browser_as: Any, client_alice: User) -> None:
+def test_the_page_offers_wallet_sign_in_and_the_dev_login(browser_as: Any, client_alice: User) -> None:
     response = browser_as(None).get(LOGIN)
 
-    assertContains(response, "Sign in with Ethereum — coming soon")
+    html = response.content.decode()
+    assert html.index('id="siwe-title"') < html.index('id="dev-title"')
+    assertNotContains(response, "coming soon")
     assertContains(response, "Development sign-in")
     assertContains(response, 'name="address"')
     assertContains(response, "Alice Client")
@@ -106,7 +110,7 @@ def test_with_dev_login_off_the_form_is_absent_and_posting_is_404(browser_as: An
     page = browser_as(None).get(LOGIN)
     post = browser_as(None).post(LOGIN, {"address": LOWER})
 
-    assertContains(page, "Sign in with Ethereum — coming soon")
+    assertContains(page, 'class="btn btn-primary btn-lg siwe-big" type="button" data-siwe="start"')
     assertNotContains(page, "Development sign-in")
     assertNotContains(page, 'name="address"')
     assertNotContains(page, "Demo Person")
@@ -134,3 +138,97 @@ def test_the_header_has_a_sign_out_form_when_signed_in(browser_as: Any, client_a
 
 def test_the_page_tells_a_signed_in_user_who_they_are(browser_as: Any, client_alice: User) -> None:
     assertContains(browser_as(client_alice).get(LOGIN), "You are signed in as <strong>Alice Client</strong>")
+
+
+# --- Sign-In with Ethereum: the markup siwe.js works on ---
+
+SIWE_SCRIPT = '<script src="/static/js/siwe.js" defer></script>'
+WALLET_SITES = ["https://metamask.io/", "https://rabby.io/", "https://www.coinbase.com/wallet", "https://frame.sh/"]
+
+
+def test_the_page_has_a_big_sign_in_with_ethereum_button_and_loads_siwe_js(browser_as: Any) -> None:
+    response = browser_as(None).get(LOGIN)
+
+    assertContains(response, '<h2 id="siwe-title">Sign in with Ethereum</h2>')
+    assertContains(response, 'class="btn btn-primary btn-lg siwe-big" type="button" data-siwe="start"')
+    assertContains(response, "<span data-siwe-label>Sign in with Ethereum</span>", count=1)
+    # The header's button says "Sign in" on narrow screens, "with Ethereum" stays for screen readers.
+    assertContains(response, '<span data-siwe-label>Sign in<span class="narrow-hidden"> with Ethereum</span></span>')
+    assertContains(response, SIWE_SCRIPT, count=1)
+    for promise in ["No transaction.", "No gas.", "proves you own the address"]:
+        assertContains(response, promise)
+
+
+def test_the_dialog_tells_where_to_get_a_wallet_and_names_the_endpoints(browser_as: Any) -> None:
+    response = browser_as(None).get(LOGIN)
+
+    html = response.content.decode()
+    dialog = html[html.index("<dialog") : html.index("</dialog>")]
+    assert 'data-nonce-url="/api/v1/auth/nonce"' in dialog
+    assert 'data-login-url="/api/v1/auth/login"' in dialog
+    assert "You need a browser wallet" in dialog
+    for site in WALLET_SITES:
+        assert f'href="{site}" target="_blank" rel="noopener noreferrer"' in dialog
+    assert "this server has the development sign-in enabled" in dialog
+    for panel in ["connect", "no-wallet", "cancelled", "network", "review", "expired", "error"]:
+        assert f'data-siwe-panel="{panel}"' in dialog
+    assert "You cancelled the request in your wallet" in dialog
+    assert '<pre class="siwe-message" tabindex="0"' in dialog
+    assert 'aria-live="polite" data-siwe-live' in dialog
+
+
+def test_with_dev_login_off_the_dialog_still_mentions_it_as_a_setting(browser_as: Any, settings: Any) -> None:
+    settings.DEV_LOGIN_ENABLED = False
+
+    response = browser_as(None).get(LOGIN)
+
+    assertContains(response, "when the server runs with <code>DEV_LOGIN_ENABLED</code>")
+    assertNotContains(response, "this server has the development sign-in enabled")
+
+
+def test_a_safe_next_is_handed_to_the_wallet_button(browser_as: Any) -> None:
+    assertContains(browser_as(None).get(LOGIN, {"next": "/projects/new/"}), 'data-siwe-next="/projects/new/"')
+    unsafe = browser_as(None).get(LOGIN, {"next": "https://evil.example/"})
+    assertNotContains(unsafe, "data-siwe-next")
+
+
+def test_every_page_header_offers_wallet_sign_in_to_anonymous_visitors(browser_as: Any) -> None:
+    response = browser_as(None).get(reverse("marketplace:project_list"))
+
+    html = response.content.decode()
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert 'data-siwe="start"' in header
+    # Without JavaScript the same link leads to the sign-in page, and back.
+    assert f'href="{LOGIN}?next=/projects/"' in header
+    assert "<dialog" in html
+    assert SIWE_SCRIPT in html
+
+
+def test_the_header_renders_the_csrf_token_that_siwe_js_posts_with(browser_as: Any) -> None:
+    response = browser_as(None).get(reverse("marketplace:home"))
+
+    html = response.content.decode()
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert '<div hidden data-siwe-csrf><input type="hidden" name="csrfmiddlewaretoken" value="' in header
+    assert "csrftoken" in response.cookies
+
+
+def test_signed_in_pages_carry_no_wallet_sign_in(browser_as: Any, client_alice: User) -> None:
+    response = browser_as(client_alice).get(reverse("marketplace:home"))
+
+    assertNotContains(response, 'data-siwe="start"')
+    assertNotContains(response, "<dialog")
+    assertNotContains(response, "siwe.js")
+
+
+def test_a_signed_in_visitor_of_the_sign_in_page_may_use_another_wallet(
+    browser_as: Any, client_alice: User, settings: Any
+) -> None:
+    settings.DEV_LOGIN_ENABLED = False
+
+    response = browser_as(client_alice).get(LOGIN)
+
+    assertContains(response, "or sign in with another wallet below")
+    assertContains(response, 'data-siwe="start"', count=1)
+    assertContains(response, "<dialog", count=1)
+    assertContains(response, SIWE_SCRIPT, count=1)
