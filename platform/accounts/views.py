@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import DevLoginForm
 from accounts.models import User
 from config.http import safe_next_url
+from wallets.services import tokens_revoke_for_session
 
 DEMO_USER_LIMIT = 30
 
@@ -73,6 +74,9 @@ def welcome_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if isinstance(request.user, User) and request.session.session_key:
+        # The bearer token issued with this browser's sign-in ends with the session.
+        tokens_revoke_for_session(user=request.user, session_key=request.session.session_key)
     logout(request)
     messages.info(request, "You are signed out. See you soon.")
     return redirect("marketplace:home")

@@ -411,3 +411,16 @@ def test_nonces_are_rate_limited_per_ip() -> None:
 
     assert statuses == [200, 200, 429]
     assert other_ip == 200
+
+
+def test_signing_out_through_the_web_form_revokes_the_sessions_token() -> None:
+    client = APIClient()
+    body = get_nonce(client, ALICE.address)
+    token = login(client, body["message"], sign(ALICE, body["message"])).json()["token"]
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/me/").status_code == 401
