@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint format typecheck check-deploy bench clean venv
+.PHONY: run test lint format typecheck bench bench-smoke clean venv
 
 # The venv is (re)installed only when a requirements file changed: a second
 # `make run` starts in seconds.
@@ -51,6 +51,13 @@ format: $(VENV)/.dev
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy platform matching wallets
+
+bench: $(VENV)/.dev
+	$(PY) bench/matching.py --sizes 10000 100000 1000000 --queries 500 --sweep --out docs/PERFORMANCE.md
+
+# CI's quick look: N = 10k, exits non-zero if a target is missed.
+bench-smoke: $(VENV)/.dev
+	$(PY) bench/matching.py --smoke
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

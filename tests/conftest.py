@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,26 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from notifications.models import Notification
 from tests.factories import ContributorProfileFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _matching_test_double(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests embed with the fast hashing embedder unless they ask for the real model
+    (the ``real_model`` fixture); every test starts with empty in-process indexes,
+    since the database they were built from is rolled back after each test."""
+    from matching import services
+
+    settings.MATCHING_EMBEDDER = "hashing"
+    settings.MATCHING_INDEX_DIR = str(tmp_path_factory.mktemp("index"))
+    services._registry.reset()
+    yield
+    services._registry.reset()
+
+
+@pytest.fixture
+def real_model(settings: Any) -> None:
+    """Use the real all-MiniLM-L6-v2 model for this test."""
+    settings.MATCHING_EMBEDDER = "sentence-transformers"
 
 
 @pytest.fixture

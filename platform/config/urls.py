@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/auth/", include("wallets.urls")),
     path("api/v1/", include("marketplace.api_urls")),
+    path("api/v1/", include("matching.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("marketplace.urls")),
 ]

@@ -36,7 +36,10 @@ def _index_status() -> dict[str, Any]:
     except ImportError:
         # The matching engine arrives with its own issue; until then there is no index.
         return {"status": "not_configured"}
-    status: dict[str, Any] = index_status()
+    try:
+        status: dict[str, Any] = index_status()
+    except Exception as exc:  # the index's health must not hide the database's
+        return {"status": "error", "error": exc.__class__.__name__}
     return status
 
 

@@ -8,16 +8,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import QueryDict
 
 from accounts.models import User
 from config.errors import InvalidInput, NotFound, PermissionDenied
 from marketplace.filters import ContributorFilter, ProjectFilter
 from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+
+logger = logging.getLogger(__name__)
 
 
 def _viewer_id(viewer: User | Any) -> int | None:
@@ -48,6 +51,36 @@ def _without_blank_values(data: QueryDict | dict[str, Any]) -> QueryDict | dict[
     }
 
 
+SEMANTIC_CANDIDATES = 300
+
+
+def _semantic(
+    queryset: QuerySet[Any], data: QueryDict | dict[str, Any], kind: str, *, applies: bool
+) -> tuple[QuerySet[Any], QueryDict | dict[str, Any]]:
+    """With a ``q`` and an applicable filter set: the semantic search's candidates
+    in similarity order, and ``data`` without ``q`` (the other filters still apply).
+    Falls back to full-text search (``q`` kept) when the index has nothing or fails."""
+    query = (data.get("q") or "").strip() if hasattr(data, "get") else ""
+    if not query or not applies:
+        return queryset, data
+    from matching import selectors as matching_selectors
+
+    try:
+        ranked = matching_selectors.search_ids(query=query, kind=kind, limit=SEMANTIC_CANDIDATES)
+    except InvalidInput:
+        raise
+    except Exception:
+        logger.exception("Semantic search failed; falling back to full-text search")
+        return queryset, data
+    if not ranked:
+        return queryset, data
+    ids = [pk for pk, _ in ranked]
+    rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+    rest = data.copy()
+    rest.pop("q", None)
+    return queryset.filter(pk__in=ids).annotate(semantic_rank=rank).order_by("semantic_rank"), rest
+
+
 def project_visible_queryset(*, viewer: User | Any) -> QuerySet[Project]:
     public = Q(is_hidden=False) & ~Q(status=Project.Status.DRAFT)
     viewer_id = _viewer_id(viewer)
@@ -76,8 +109,12 @@ def project_list(*, viewer: User | Any, filters: QueryDict | dict[str, Any] | No
         .annotate(application_count=Count("applications", distinct=True))
         .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
     )
-    if not data.get("status"):
+    statuses = data.getlist("status") if isinstance(data, QueryDict) else data.get("status")
+    if not statuses:
         queryset = queryset.filter(status=Project.Status.OPEN)
+    # The matching index holds open projects: semantic search answers when only
+    # open projects are asked for, full-text search otherwise.
+    queryset, data = _semantic(queryset, data, "project", applies=statuses in (None, [], ["open"], "open"))
     filterset = ProjectFilter(data, queryset=queryset)
     _raise_filter_errors(filterset)
     projects: QuerySet[Project] = filterset.qs
@@ -183,7 +220,13 @@ def contributor_visible_queryset() -> QuerySet[ContributorProfile]:
 
 def contributor_list(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[ContributorProfile]:
     data = _without_blank_values(filters if filters is not None else QueryDict())
-    filterset = ContributorFilter(data, queryset=contributor_visible_queryset())
+    availability = data.getlist("availability") if isinstance(data, QueryDict) else data.get("availability") or []
+    # Unavailable contributors are not in the matching index: asking for them
+    # falls back to full-text search.
+    queryset, data = _semantic(
+        contributor_visible_queryset(), data, "contributor", applies="unavailable" not in (availability or [])
+    )
+    filterset = ContributorFilter(data, queryset=queryset)
     _raise_filter_errors(filterset)
     profiles: QuerySet[ContributorProfile] = filterset.qs
     return profiles

@@ -9,7 +9,8 @@ every transition by the same owner, applicant or token would queue behind one
 another. On SQLite ``select_for_update`` is a no-op; SQLite serialises writers
 instead (the settings open write transactions with BEGIN IMMEDIATE).
 
-Side effects (notifications) are stored in the transaction and pushed on commit.
+Side effects (notifications) are stored in the transaction and pushed on commit;
+matching embeddings and indexes are updated on commit (matching.services.schedule_*).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+from matching import services as matching
 from notifications.models import Notification
 from notifications.services import notify
 from wallets.amounts import MAX_BASE_UNITS
@@ -192,6 +194,7 @@ def project_create(
     project.required_skills.set(required_skills)
     project.nice_to_have_skills.set(nice_to_have_skills)
     _replace_milestones(project, milestones)
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -280,6 +283,7 @@ def project_update(
     project.save()
     project.required_skills.set(required)
     project.nice_to_have_skills.set(nice)
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -293,6 +297,7 @@ def project_publish(*, project: Project, actor: User) -> Project:
     project.status = Project.Status.OPEN
     project.published_at = timezone.now()
     project.save(update_fields=["status", "published_at", "updated_at"])
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -321,6 +326,7 @@ def project_cancel(*, project: Project, actor: User, reason: str = "") -> Projec
             link=project.get_absolute_url(),
             payload={"project": project.pk, "application": application.pk},
         )
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -348,6 +354,7 @@ def project_complete(*, project: Project, actor: User) -> Project:
         link=project.get_absolute_url(),
         payload={"project": project.pk},
     )
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -361,7 +368,9 @@ def project_delete(*, project: Project, actor: User) -> None:
         raise InvalidState(
             "People have applied to this project, so it cannot be deleted; cancel it instead.", code="not_deletable"
         )
+    project_id = project.pk
     project.delete()
+    matching.schedule_project_sync(project_id)
 
 
 @transaction.atomic
@@ -373,6 +382,7 @@ def project_set_hidden(*, project: Project, moderator: User, hidden: bool, reaso
     project.is_hidden = hidden
     project.hidden_reason = reason.strip() if hidden else ""
     project.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    matching.schedule_project_sync(project.pk)
     return project
 
 
@@ -505,6 +515,7 @@ def profile_upsert(
     ProfileSkill.objects.bulk_create(
         ProfileSkill(profile=profile, skill=item.skill, level=item.level, years=item.years) for item in skills
     )
+    matching.schedule_profile_sync(profile.pk)
     return profile
 
 
@@ -516,6 +527,7 @@ def profile_set_hidden(*, profile: ContributorProfile, moderator: User, hidden: 
     ContributorProfile.objects.filter(pk=profile.pk).update(
         is_hidden=hidden, hidden_reason=reason.strip() if hidden else "", updated_at=timezone.now()
     )
+    matching.schedule_profile_sync(profile.pk)
 
 
 @transaction.atomic
@@ -664,6 +676,7 @@ def application_accept(*, application: Application, actor: User) -> Application:
             link=other.get_absolute_url(),
             payload={"project": project.pk, "application": other.pk},
         )
+    matching.schedule_project_sync(project.pk)
     return application
 
 

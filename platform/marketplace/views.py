@@ -11,6 +11,7 @@ confirmation page: a GET shows it, its POST form does the action.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,10 @@ from marketplace.forms import (
     skill_inputs,
 )
 from marketplace.models import Application, ContributorProfile, Project
+from matching import selectors as matching_selectors
 from notifications import selectors as notification_selectors
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 # Mirrors the state machine in services.project_update: only used to decide whether
@@ -193,10 +197,24 @@ def _project_detail_context(request: HttpRequest, project: Project) -> dict[str,
     elif viewer.is_authenticated:
         context["my_application"] = selectors.application_of_viewer(project=project, viewer=viewer)
         context["has_profile"] = selectors.profile_of(user=_user(request)) is not None
+    if is_owner and project.status == Project.Status.OPEN:
+        context["show_recommended"] = True
+        context["recommended"], context["recommended_note"] = _recommended_contributors(request, project)
     if project.status == Project.Status.COMPLETED:
         context["reviews"] = list(selectors.reviews_of_project(project=project))
     context["review_pending"] = selectors.review_pending_for(project=project, viewer=viewer)
     return context
+
+
+def _recommended_contributors(request: HttpRequest, project: Project) -> tuple[list[Any], str]:
+    """The owner's recommendations; a matching failure degrades to a note, never a 500."""
+    try:
+        return matching_selectors.matches_for_project(project=project, viewer=request.user, limit=6), ""
+    except DomainError:
+        raise
+    except Exception:
+        logger.exception("Recommendations failed for project %s", project.pk)
+        return [], "Recommendations are unavailable right now; try again in a minute."
 
 
 @require_GET
@@ -644,11 +662,22 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    profile = selectors.profile_of(user=user)
+    projects_for_you: list[Any] = []
+    projects_for_you_note = ""
+    if profile is not None:
+        try:
+            projects_for_you = matching_selectors.matches_for_profile(profile=profile, viewer=user, limit=6)
+        except Exception:
+            logger.exception("Recommendations failed for profile %s", profile.pk)
+            projects_for_you_note = "Recommendations are unavailable right now; try again in a minute."
     return render(
         request,
         "marketplace/dashboard.html",
         {
-            "profile": selectors.profile_of(user=user),
+            "profile": profile,
+            "projects_for_you": projects_for_you,
+            "projects_for_you_note": projects_for_you_note,
             "my_projects": selectors.projects_of_owner(user=user)[:50],
             "my_applications": selectors.applications_of_contributor(user=user)[:50],
             "active_projects": selectors.projects_of_contributor(user=user)[:50],

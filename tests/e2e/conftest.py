@@ -29,9 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-pytestmark = pytest.mark.e2e
-
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if shutil.which("chromium") is None:
