@@ -121,24 +121,18 @@ def _wanted(request: Request) -> int:
 
 
 def _contributor_results(matches: list[selectors.ContributorMatch]) -> list[dict[str, Any]]:
+    contributors = ContributorOutputSerializer([m.profile for m in matches], many=True).data
     return [
-        {
-            "contributor": ContributorOutputSerializer(m.profile).data,
-            "score": round(m.match.score, 4),
-            "reasons": m.match.reasons(),
-        }
-        for m in matches
+        {"contributor": contributor, "score": round(m.match.score, 4), "reasons": m.match.reasons()}
+        for m, contributor in zip(matches, contributors, strict=True)
     ]
 
 
 def _project_results(matches: list[selectors.ProjectMatch]) -> list[dict[str, Any]]:
+    projects = ProjectListOutputSerializer([m.project for m in matches], many=True).data
     return [
-        {
-            "project": ProjectListOutputSerializer(m.project).data,
-            "score": round(m.match.score, 4),
-            "reasons": m.match.reasons(),
-        }
-        for m in matches
+        {"project": project, "score": round(m.match.score, 4), "reasons": m.match.reasons()}
+        for m, project in zip(matches, projects, strict=True)
     ]
 
 

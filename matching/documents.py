@@ -86,16 +86,29 @@ def _days_since(moment: datetime | None, now: datetime) -> float:
 
 def contributor_facts(
     similarities: Sequence[tuple[int, float]], *, applied_to: Project | None = None
-) -> dict[int, tuple[ContributorFacts, ContributorProfile]]:
-    """Ranking facts for the candidate profiles (by id), in two queries plus prefetches."""
+) -> dict[int, ContributorFacts]:
+    """Ranking facts for the candidate profiles (by id), from plain values: a few
+    queries, no model instances (those are loaded for the winners only)."""
     ids = [pk for pk, _ in similarities]
-    profiles = {
-        p.pk: p
-        for p in ContributorProfile.objects.filter(pk__in=ids)
-        .select_related("user", "rate_token")
-        .prefetch_related(Prefetch("profile_skills", queryset=ProfileSkill.objects.select_related("skill")))
+    rows = {
+        row["pk"]: row
+        for row in ContributorProfile.objects.filter(pk__in=ids).values(
+            "pk",
+            "user_id",
+            "availability",
+            "hours_per_week",
+            "hourly_rate",
+            "rate_token__symbol",
+            "rate_token__decimals",
+            "updated_at",
+        )
     }
-    user_ids = [p.user_id for p in profiles.values()]
+    skills: dict[int, dict[str, int]] = {}
+    for profile_id, slug, level in ProfileSkill.objects.filter(profile__in=ids).values_list(
+        "profile_id", "skill__slug", "level"
+    ):
+        skills.setdefault(profile_id, {})[slug] = level
+    user_ids = [row["user_id"] for row in rows.values()]
     ratings = {
         row["subject"]: row
         for row in Review.objects.filter(subject__in=user_ids)
@@ -116,34 +129,41 @@ def contributor_facts(
             .values_list("contributor", flat=True)
         )
     now = timezone.now()
-    facts: dict[int, tuple[ContributorFacts, ContributorProfile]] = {}
+    facts: dict[int, ContributorFacts] = {}
     for pk, similarity in similarities:
-        profile = profiles.get(pk)
-        if profile is None:
+        row = rows.get(pk)
+        if row is None:
             continue
-        rating = ratings.get(profile.user_id)
-        facts[pk] = (
-            ContributorFacts(
-                id=pk,
-                similarity=similarity,
-                skills={ps.skill.slug: ps.level for ps in profile.profile_skills.all()},
-                availability=profile.availability,
-                hours_per_week=profile.hours_per_week,
-                hourly_rate=(
-                    float(profile.rate_token.format(profile.hourly_rate))
-                    if profile.hourly_rate is not None and profile.rate_token is not None
-                    else None
-                ),
-                rate_token=profile.rate_token.symbol if profile.rate_token else None,
-                rating=float(rating["avg"]) if rating else None,
-                review_count=int(rating["n"]) if rating else 0,
-                completed_count=int(completed.get(profile.user_id, 0)),
-                updated_days_ago=_days_since(profile.updated_at, now),
-                already_applied=profile.user_id in applied,
-            ),
-            profile,
+        rating = ratings.get(row["user_id"])
+        rate = row["hourly_rate"]
+        facts[pk] = ContributorFacts(
+            id=pk,
+            similarity=similarity,
+            skills=skills.get(pk, {}),
+            availability=row["availability"],
+            hours_per_week=row["hours_per_week"],
+            # Floats are fine for ranking (never for money): rate in token units.
+            hourly_rate=rate / 10 ** row["rate_token__decimals"]
+            if rate is not None and row["rate_token__symbol"]
+            else None,
+            rate_token=row["rate_token__symbol"],
+            rating=float(rating["avg"]) if rating else None,
+            review_count=int(rating["n"]) if rating else 0,
+            completed_count=int(completed.get(row["user_id"], 0)),
+            updated_days_ago=_days_since(row["updated_at"], now),
+            already_applied=row["user_id"] in applied,
         )
     return facts
+
+
+def profiles_by_id(ids: Sequence[int]) -> dict[int, ContributorProfile]:
+    """The profiles to show for ranked ids, with what their cards and the API need."""
+    return {
+        p.pk: p
+        for p in ContributorProfile.objects.filter(pk__in=list(ids))
+        .select_related("user", "rate_token")
+        .prefetch_related(Prefetch("profile_skills", queryset=ProfileSkill.objects.select_related("skill")))
+    }
 
 
 def project_facts(

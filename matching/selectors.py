@@ -79,11 +79,16 @@ def matches_for_project(
         need,
         float(project.budget_token.format(project.budget_amount)),
         project.budget_token.symbol,
-        [f for f, _ in facts.values()],
+        list(facts.values()),
         filters=filters,
         limit=limit,
     )
-    return [ContributorMatch(match=m, profile=facts[m.id][1]) for m in ranked]
+    return _with_profiles(ranked)
+
+
+def _with_profiles(ranked: list[Match]) -> list[ContributorMatch]:
+    profiles = documents.profiles_by_id([m.id for m in ranked])
+    return [ContributorMatch(match=m, profile=profiles[m.id]) for m in ranked if m.id in profiles]
 
 
 def matches_for_profile(
@@ -147,11 +152,11 @@ def search_contributors(*, query: str, filters: Filters | None = None, limit: in
         SkillNeed(required=frozenset(), nice=frozenset()),
         None,
         None,
-        [f for f, _ in facts.values()],
+        list(facts.values()),
         filters=filters or Filters(),
         limit=limit,
     )
-    return [ContributorMatch(match=m, profile=facts[m.id][1]) for m in ranked]
+    return _with_profiles(ranked)
 
 
 def search_projects(

@@ -101,7 +101,7 @@ class Command(BaseCommand):
             need,
             float(project.budget_token.format(project.budget_amount)),
             project.budget_token.symbol,
-            [f for f, _ in facts.values()],
+            list(facts.values()),
             filters=NO_FILTERS,
             limit=len(profile_ids),
             weights=weights,
