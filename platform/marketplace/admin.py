@@ -11,7 +11,16 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from marketplace import services
-from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+from marketplace.models import (
+    Application,
+    ContributorProfile,
+    Invitation,
+    Milestone,
+    ProfileSkill,
+    Project,
+    Review,
+    Skill,
+)
 
 
 def _moderator(request: HttpRequest) -> User:
@@ -113,6 +122,14 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_filter = ["status"]
     search_fields = ["project__title", "contributor__address", "contributor__display_name", "cover_letter"]
     raw_id_fields = ["project", "contributor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    list_display = ["project", "contributor", "invited_by", "created_at"]
+    search_fields = ["project__title", "contributor__address", "contributor__display_name"]
+    raw_id_fields = ["project", "contributor", "invited_by"]
     date_hierarchy = "created_at"
 
 

@@ -30,6 +30,8 @@ from marketplace.serializers import (
     ApplicationOutputSerializer,
     ContributorDetailOutputSerializer,
     ContributorOutputSerializer,
+    InvitationInputSerializer,
+    InvitationOutputSerializer,
     MeInputSerializer,
     MeOutputSerializer,
     MilestoneInputSerializer,
@@ -393,6 +395,27 @@ class ApplicationWithdrawApi(_ApplicationTransitionApi):
     @_application_schema("applications_withdraw", "Withdraw your application (applicant)")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
+
+
+# --- invitations ------------------------------------------------------------------
+
+
+class ProjectInvitationsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="projects_invitations_create",
+        summary="Invite a contributor to apply (owner; open project; once per contributor)",
+        request=InvitationInputSerializer,
+        responses={201: InvitationOutputSerializer, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        project = selectors.project_get(pk=pk, viewer=request.user)
+        serializer = InvitationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = selectors.contributor_get(pk=serializer.validated_data["contributor"], viewer=request.user)
+        invitation = services.invitation_create(project=project, actor=signed_in_user(request), profile=profile)
+        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 # --- reviews ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/<int:pk>/milestones/", api.MilestoneListCreateApi.as_view(), name="project-milestones"),
     path("projects/<int:pk>/applications/", api.ProjectApplicationsApi.as_view(), name="project-applications"),
     path("projects/<int:pk>/reviews/", api.ProjectReviewsApi.as_view(), name="project-reviews"),
+    path("projects/<int:pk>/invitations/", api.ProjectInvitationsApi.as_view(), name="project-invitations"),
     path("applications/<int:pk>/", api.ApplicationDetailApi.as_view(), name="application-detail"),
     path("applications/<int:pk>/shortlist/", api.ApplicationShortlistApi.as_view(), name="application-shortlist"),
     path("applications/<int:pk>/accept/", api.ApplicationAcceptApi.as_view(), name="application-accept"),

@@ -301,3 +301,19 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.author} → {self.subject}"
+
+
+class Invitation(models.Model):
+    """A client invites a contributor (e.g. from the recommendations) to apply."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["project", "contributor"], name="invitation_once_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} invited to {self.project}"

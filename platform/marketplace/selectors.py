@@ -311,6 +311,11 @@ def review_pending_for(*, project: Project, viewer: User | Any) -> bool:
     )
 
 
+def invited_user_ids(*, project: Project) -> set[int]:
+    """Users the project's owner has invited to apply."""
+    return set(project.invitations.values_list("contributor_id", flat=True))
+
+
 def skill_list() -> QuerySet[Skill]:
     return Skill.objects.order_by("category", "name")
 

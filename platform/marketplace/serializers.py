@@ -447,3 +447,17 @@ class ReviewOutputSerializer(serializers.ModelSerializer[Review]):
 class ReviewInputSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     text = serializers.CharField(max_length=5_000)
+
+
+# --- invitations ----------------------------------------------------------------
+
+
+class InvitationInputSerializer(serializers.Serializer[Any]):
+    contributor = serializers.IntegerField(help_text="The contributor profile id to invite.")
+
+
+class InvitationOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    contributor = UserPublicSerializer()
+    created_at = serializers.DateTimeField()

@@ -29,7 +29,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review, Skill
+from marketplace.models import (
+    Application,
+    ContributorProfile,
+    Invitation,
+    Milestone,
+    ProfileSkill,
+    Project,
+    Review,
+    Skill,
+)
 from matching import services as matching
 from notifications.models import Notification
 from notifications.services import notify
@@ -725,6 +734,39 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         payload={"project": project.pk, "application": application.pk},
     )
     return application
+
+
+# --- invitations --------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, project: Project, actor: User, profile: ContributorProfile) -> Invitation:
+    """The owner of an open project invites a contributor to apply (once). Tells them."""
+    project = _lock_project(project)
+    _require_owner(project, actor, "invite contributors")
+    if project.status != Project.Status.OPEN or project.is_hidden:
+        raise InvalidState("Only an open project can invite contributors.", code="project_not_open")
+    contributor = profile.user
+    if contributor.pk == actor.pk:
+        raise InvalidInput("You cannot invite yourself.", code="own_project", field="contributor")
+    if profile.is_hidden or not contributor.is_active:
+        raise NotFound("There is no such contributor, or the profile is not public.", code="contributor_not_found")
+    if project.applications.filter(contributor=contributor).exclude(status=Application.Status.WITHDRAWN).exists():
+        raise InvalidState(f"{contributor.name} has applied already.", code="already_applied")
+    invitation, created = Invitation.objects.get_or_create(
+        project=project, contributor=contributor, defaults={"invited_by": actor}
+    )
+    if not created:
+        raise InvalidState(f"You invited {contributor.name} already.", code="already_invited")
+    notify(
+        recipient=contributor,
+        kind=Notification.Kind.PROJECT_INVITATION,
+        title=f"{actor.name} invites you to apply to “{project.title}”",
+        body=project.summary,
+        link=project.get_absolute_url(),
+        payload={"project": project.pk, "invitation": invitation.pk},
+    )
+    return invitation
 
 
 # --- reviews ------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<int:pk>/cancel/", views.project_cancel, name="project_cancel"),
     path("projects/<int:pk>/complete/", views.project_complete, name="project_complete"),
     path("projects/<int:pk>/apply/", views.application_create, name="application_create"),
+    path("projects/<int:pk>/invite/<int:profile_pk>/", views.invitation_create, name="invitation_create"),
     path("projects/<int:pk>/applications/", views.project_applications, name="project_applications"),
     path("projects/<int:pk>/review/", views.review_create, name="review_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),

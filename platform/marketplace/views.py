@@ -200,6 +200,7 @@ def _project_detail_context(request: HttpRequest, project: Project) -> dict[str,
     if is_owner and project.status == Project.Status.OPEN:
         context["show_recommended"] = True
         context["recommended"], context["recommended_note"] = _recommended_contributors(request, project)
+        context["invited_user_ids"] = selectors.invited_user_ids(project=project)
     if project.status == Project.Status.COMPLETED:
         context["reviews"] = list(selectors.reviews_of_project(project=project))
     context["review_pending"] = selectors.review_pending_for(project=project, viewer=viewer)
@@ -299,6 +300,17 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your changes are saved.")
             return redirect(project)
     return _project_form_page(request, form=form, formset=formset, project=project)
+
+
+@login_required
+@require_POST
+@_handles_domain_errors
+def invitation_create(request: HttpRequest, pk: int, profile_pk: int) -> HttpResponse:
+    project = _get_project(request, pk)
+    profile = selectors.contributor_get(pk=profile_pk, viewer=request.user)
+    services.invitation_create(project=project, actor=_user(request), profile=profile)
+    messages.success(request, f"{profile.user.name} is invited to apply. They have been told.")
+    return redirect(project.get_absolute_url() + "#recommended")
 
 
 @login_required

@@ -16,6 +16,7 @@ class Notification(models.Model):
         PROJECT_CANCELLED = "project_cancelled", "Project cancelled"
         PROJECT_COMPLETED = "project_completed", "Project completed"
         REVIEW_RECEIVED = "review_received", "Review received"
+        PROJECT_INVITATION = "project_invitation", "Invited to apply"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -217,6 +217,7 @@ def test_the_project_page_shows_recommendations_to_its_owner_only(
     assert "Recommended contributors" in owner_page
     assert "Bittensor validator operator" in owner_page
     assert "<meter" in owner_page
+    assert "Invite to apply" in owner_page
     assert "Recommended contributors" not in other_page
 
 
