@@ -343,6 +343,21 @@ def rebuild(kind: str, *, progress: Callable[[int], None] | None = None, write_s
     return index
 
 
+def warm_up() -> None:
+    """Load both indexes (from their snapshots, then catch up) and run the model
+    once, so the first request does not pay for either. The ASGI entry point calls
+    this in a background thread at start; failures are logged, never raised."""
+    try:
+        for kind in KINDS:
+            index_for(kind)
+        embedder = get_embedder()
+        if hasattr(embedder, "warm_up"):
+            embedder.warm_up()
+        logger.info("matching warmed up: %s", {str(kind): len(index_for(kind)) for kind in KINDS})
+    except Exception:
+        logger.exception("matching warm-up failed; it will load on first use")
+
+
 def index_status() -> dict[str, Any]:
     """For /healthz: per kind, the built index's size and kind, or "not_loaded"."""
     status: dict[str, Any] = {"status": "ok", "embedder": settings.MATCHING_EMBEDDER}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -20,8 +21,16 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from notifications.routing import websocket_urlpatterns  # noqa: E402
+
+if settings.MATCHING_WARM_UP:
+    # Index snapshots and the embedding model load in the background while the
+    # server starts accepting requests (a request before that loads them itself).
+    from matching.services import warm_up
+
+    threading.Thread(target=warm_up, name="matching-warm-up", daemon=True).start()
 
 application = ProtocolTypeRouter(
     {

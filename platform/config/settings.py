@@ -140,6 +140,8 @@ MATCHING_INDEX_DIR: str = env.str("MATCHING_INDEX_DIR", default=str(VAR_DIR / "i
 MATCHING_REFRESH_SECONDS: float = env.float("MATCHING_REFRESH_SECONDS", default=2.0)
 MATCHING_EXACT_THRESHOLD: int = env.int("MATCHING_EXACT_THRESHOLD", default=20_000)
 MATCHING_SQ8: bool = env.bool("MATCHING_SQ8", default=True)
+# Load the index snapshots and warm the model in the background when the ASGI server starts.
+MATCHING_WARM_UP: bool = env.bool("MATCHING_WARM_UP", default=True)
 
 # The development sign-in (pick any user, no signature) exists until wallet sign-in
 # lands, and only ever with DEBUG on: config.checks refuses it otherwise.
