@@ -128,38 +128,49 @@ def _apply(kind: str, changes: list[_Change]) -> list[Embedding]:
     return written
 
 
-def sync_projects(ids: Iterable[int]) -> int:
-    """Bring the embeddings of these projects up to date (and this process's index).
-    Returns how many rows changed."""
-    ids = set(ids)
-    projects = {p.pk: p for p in documents.projects_for_documents(ids)}
+def _sync(
+    kind: str,
+    ids: Iterable[int],
+    load: Callable[[Iterable[int]], list[Any]],
+    is_indexed: Callable[[Any], bool],
+    document: Callable[[Any], DocumentText],
+) -> int:
+    """Bring the embeddings of ``ids`` of ``kind`` up to date, and this process's
+    index with them. A missing id (deleted object) leaves the index. Returns how
+    many rows changed."""
+    wanted = set(ids)
+    objects = {obj.pk: obj for obj in load(wanted)}
     changes = [
         _Change(
             object_id=pk,
-            active=pk in projects and documents.project_is_indexed(projects[pk]),
-            doc=documents.project_document(projects[pk]) if pk in projects else None,
+            active=pk in objects and is_indexed(objects[pk]),
+            doc=document(objects[pk]) if pk in objects else None,
         )
-        for pk in ids
+        for pk in wanted
     ]
-    written = _apply(Embedding.Kind.PROJECT, changes)
-    _registry.apply(Embedding.Kind.PROJECT, written)
+    written = _apply(kind, changes)
+    _registry.apply(kind, written)
     return len(written)
+
+
+def sync_projects(ids: Iterable[int]) -> int:
+    return _sync(
+        Embedding.Kind.PROJECT,
+        ids,
+        documents.projects_for_documents,
+        documents.project_is_indexed,
+        documents.project_document,
+    )
 
 
 def sync_profiles(ids: Iterable[int]) -> int:
-    ids = set(ids)
-    profiles = {p.pk: p for p in documents.profiles_for_documents(ids)}
-    changes = [
-        _Change(
-            object_id=pk,
-            active=pk in profiles and documents.profile_is_indexed(profiles[pk]),
-            doc=documents.profile_document(profiles[pk]) if pk in profiles else None,
-        )
-        for pk in ids
-    ]
-    written = _apply(Embedding.Kind.CONTRIBUTOR, changes)
-    _registry.apply(Embedding.Kind.CONTRIBUTOR, written)
-    return len(written)
+    return _sync(
+        Embedding.Kind.CONTRIBUTOR,
+        ids,
+        documents.profiles_for_documents,
+        documents.profile_is_indexed,
+        documents.profile_document,
+    )
 
 
 _pending = threading.local()

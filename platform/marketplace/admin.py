@@ -23,6 +23,23 @@ from marketplace.models import (
 )
 
 
+def _set_hidden(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, objects: QuerySet[Any], *, hidden: bool, noun: str
+) -> None:
+    """The hide/unhide actions of projects and profiles, through the moderation services."""
+    for obj in objects:
+        if isinstance(obj, Project):
+            services.project_set_hidden(
+                project=obj, moderator=_moderator(request), hidden=hidden, reason="Hidden by a moderator."
+            )
+        else:
+            services.profile_set_hidden(
+                profile=obj, moderator=_moderator(request), hidden=hidden, reason="Hidden by a moderator."
+            )
+    state = "hidden" if hidden else "visible again"
+    model_admin.message_user(request, f"{objects.count()} {noun}(s) {state}.", messages.SUCCESS)
+
+
 def _moderator(request: HttpRequest) -> User:
     # The admin site only lets staff in; the services check is_staff again.
     assert isinstance(request.user, User)
@@ -61,17 +78,11 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
 
     @admin.action(description="Hide selected projects (moderation)")
     def hide(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
-        for project in queryset:
-            services.project_set_hidden(
-                project=project, moderator=_moderator(request), hidden=True, reason="Hidden by a moderator."
-            )
-        self.message_user(request, f"{queryset.count()} project(s) hidden.", messages.SUCCESS)
+        _set_hidden(self, request, queryset, hidden=True, noun="project")
 
     @admin.action(description="Show selected projects again")
     def unhide(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
-        for project in queryset:
-            services.project_set_hidden(project=project, moderator=_moderator(request), hidden=False)
-        self.message_user(request, f"{queryset.count()} project(s) visible again.", messages.SUCCESS)
+        _set_hidden(self, request, queryset, hidden=False, noun="project")
 
 
 @admin.register(Milestone)
@@ -103,17 +114,11 @@ class ContributorProfileAdmin(admin.ModelAdmin[ContributorProfile]):
 
     @admin.action(description="Hide selected profiles (moderation)")
     def hide(self, request: HttpRequest, queryset: QuerySet[ContributorProfile]) -> None:
-        for profile in queryset:
-            services.profile_set_hidden(
-                profile=profile, moderator=_moderator(request), hidden=True, reason="Hidden by a moderator."
-            )
-        self.message_user(request, f"{queryset.count()} profile(s) hidden.", messages.SUCCESS)
+        _set_hidden(self, request, queryset, hidden=True, noun="profile")
 
     @admin.action(description="Show selected profiles again")
     def unhide(self, request: HttpRequest, queryset: QuerySet[ContributorProfile]) -> None:
-        for profile in queryset:
-            services.profile_set_hidden(profile=profile, moderator=_moderator(request), hidden=False)
-        self.message_user(request, f"{queryset.count()} profile(s) visible again.", messages.SUCCESS)
+        _set_hidden(self, request, queryset, hidden=False, noun="profile")
 
 
 @admin.register(Application)
