@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch
 from django.utils import timezone
 
 from marketplace.models import Application, ContributorProfile, ProfileSkill, Project, Review
@@ -215,7 +215,3 @@ def project_facts(
             project,
         )
     return facts
-
-
-def open_project_ids() -> list[int]:
-    return list(Project.objects.filter(Q(status=Project.Status.OPEN), is_hidden=False).values_list("pk", flat=True))

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
 
 from accounts.models import User
-from config.errors import InvalidInput, NotFound, PermissionDenied
+from config.errors import InvalidInput, PermissionDenied
 from marketplace.models import ContributorProfile, Project
 from matching import documents, services
 from matching.engine.ranking import Filters, Match, SkillNeed, oversample, rank_contributors, rank_projects
@@ -174,17 +173,3 @@ def search_projects(
     )
     ranked = rank_projects({}, None, None, [f for f, _ in facts.values()], filters=filters or Filters(), limit=limit)
     return [ProjectMatch(match=m, project=facts[m.id][1]) for m in ranked]
-
-
-def order_by_ids(queryset: QuerySet[Any], ranked_ids: list[int]) -> list[Any]:
-    """The rows of ``queryset`` among ``ranked_ids``, in that order (for pages that
-    filter semantic results with their usual filters)."""
-    rows = {row.pk: row for row in queryset.filter(pk__in=ranked_ids)}
-    return [rows[pk] for pk in ranked_ids if pk in rows]
-
-
-def profile_for_user(user: User) -> ContributorProfile:
-    profile = ContributorProfile.objects.filter(user=user).first()
-    if profile is None:
-        raise NotFound("Create your contributor profile to get project recommendations.", code="profile_not_found")
-    return profile
