@@ -7,6 +7,7 @@ database -> ``rank_*`` applies the filters, scores and cuts -> Match with reason
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,15 @@ from accounts.models import User
 from config.errors import InvalidInput, PermissionDenied
 from marketplace.models import ContributorProfile, Project
 from matching import documents, services
-from matching.engine.ranking import Filters, Match, SkillNeed, oversample, rank_contributors, rank_projects
+from matching.engine.ranking import (
+    WEIGHTS,
+    Filters,
+    Match,
+    SkillNeed,
+    oversample,
+    rank_contributors,
+    rank_projects,
+)
 from matching.engine.text import DocumentText, embed_documents
 from matching.models import Embedding
 
@@ -69,20 +78,35 @@ def matches_for_project(
     if vector is None:
         return []
     candidates = services.index_for(Embedding.Kind.CONTRIBUTOR).search(vector, oversample(limit))
-    facts = documents.contributor_facts(candidates, applied_to=project)
+    return _with_profiles(rank_for_project(project, candidates, filters=filters, limit=limit))
+
+
+def rank_for_project(
+    project: Project,
+    candidates: list[tuple[int, float]],
+    *,
+    filters: Filters,
+    limit: int,
+    weights: Mapping[str, float] = WEIGHTS,
+    mark_applied: bool = True,
+) -> list[Match]:
+    """Re-rank (profile id, similarity) candidates for ``project``: its skills and
+    budget against each contributor's facts. ``mark_applied=False`` ignores who applied
+    (the evaluation grades everyone)."""
+    facts = documents.contributor_facts(candidates, applied_to=project if mark_applied else None)
     need = SkillNeed(
         required=frozenset(s.slug for s in project.required_skills.all()),
         nice=frozenset(s.slug for s in project.nice_to_have_skills.all()),
     )
-    ranked = rank_contributors(
+    return rank_contributors(
         need,
         float(project.budget_token.format(project.budget_amount)),
         project.budget_token.symbol,
         list(facts.values()),
         filters=filters,
         limit=limit,
+        weights=weights,
     )
-    return _with_profiles(ranked)
 
 
 def _with_profiles(ranked: list[Match]) -> list[ContributorMatch]:

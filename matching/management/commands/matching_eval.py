@@ -17,10 +17,11 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from marketplace.models import ContributorProfile, Project
-from matching import documents, services
-from matching.engine.ranking import WEIGHTS, Filters, SkillNeed, rank_contributors
+from matching import services
+from matching.engine.ranking import WEIGHTS, Filters
 from matching.eval import load_labels, ndcg_at_k, recall_at_k
 from matching.models import Embedding
+from matching.selectors import rank_for_project
 
 # Skills only: what a keyword marketplace does (coverage of the required skills,
 # then nice-to-have, then level); every other factor off.
@@ -92,18 +93,12 @@ class Command(BaseCommand):
     def _ranked(
         self, project: Project, similarities: np.ndarray[Any, Any], profile_ids: list[int], weights: Mapping[str, float]
     ) -> list[int]:
-        facts = documents.contributor_facts(list(zip(profile_ids, similarities.tolist(), strict=True)))
-        need = SkillNeed(
-            required=frozenset(s.slug for s in project.required_skills.all()),
-            nice=frozenset(s.slug for s in project.nice_to_have_skills.all()),
-        )
-        ranked = rank_contributors(
-            need,
-            float(project.budget_token.format(project.budget_amount)),
-            project.budget_token.symbol,
-            list(facts.values()),
+        ranked = rank_for_project(
+            project,
+            list(zip(profile_ids, similarities.tolist(), strict=True)),
             filters=NO_FILTERS,
             limit=len(profile_ids),
             weights=weights,
+            mark_applied=False,
         )
         return [m.id for m in ranked]
