@@ -62,6 +62,10 @@ class Project(models.Model):
         INFRASTRUCTURE = "infrastructure", "Infrastructure and DevOps"
         RESEARCH = "research", "Research"
 
+    # Before a contributor is chosen the project (and its milestones) may change;
+    # after that, money may be attached to it.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.OPEN)
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(max_length=140)
     summary = models.CharField(max_length=280, help_text="One or two sentences shown in lists.")
@@ -109,6 +113,10 @@ class Project(models.Model):
     @property
     def budget_display(self) -> str:
         return self.budget_token.humanize(self.budget_amount)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
 
     def is_owned_by(self, user: User | object) -> bool:
         return getattr(user, "pk", None) == self.owner_id

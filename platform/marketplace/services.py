@@ -233,7 +233,7 @@ def project_update(
     """
     project = _lock_project(project)
     _require_owner(project, actor, "edit it")
-    if project.status not in (Project.Status.DRAFT, Project.Status.OPEN):
+    if not project.is_editable:
         raise InvalidState(
             f"A project that is {project.get_status_display().lower()} can no longer be edited.", code="not_editable"
         )
@@ -402,7 +402,7 @@ def milestone_add(
     """Append a milestone (owner; project draft or open; total within the budget)."""
     project = _lock_project(project)
     _require_owner(project, actor, "add milestones")
-    if project.status not in (Project.Status.DRAFT, Project.Status.OPEN):
+    if not project.is_editable:
         raise InvalidState("Milestones can only be added before work starts.", code="not_editable")
     existing = [MilestoneInput(title=m.title, amount=m.amount) for m in project.milestones.all()]
     new = MilestoneInput(title=title, amount=amount, description=description, due_date=due_date)

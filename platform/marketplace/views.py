@@ -53,9 +53,6 @@ from notifications import selectors as notification_selectors
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-# Mirrors the state machine in services.project_update: only used to decide whether
-# to show the edit form at all; the service remains the judge on save.
-EDITABLE_STATUSES = (Project.Status.DRAFT, Project.Status.OPEN)
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -187,7 +184,7 @@ def _project_detail_context(request: HttpRequest, project: Project) -> dict[str,
         "project": project,
         "is_owner": is_owner,
         "milestones": list(project.milestones.all()),
-        "can_edit": is_owner and project.status in EDITABLE_STATUSES,
+        "can_edit": is_owner and project.is_editable,
     }
     context["milestone_total"] = sum(m.amount for m in context["milestones"])
     if is_owner:
@@ -267,7 +264,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(request, pk)
     _require_owner(request, project, "edit it")
-    if project.status not in EDITABLE_STATUSES:
+    if not project.is_editable:
         messages.warning(
             request,
             f"This project is {project.get_status_display().lower()}: it can no longer be edited. "
