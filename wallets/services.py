@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_get_or_create
 from config.errors import DomainError, NotFound
 from wallets import siwe
 from wallets.models import ApiToken, SiweNonce
@@ -172,7 +172,7 @@ def siwe_login(*, message: str, signature: str, session_key: str = "", now: date
                 "This sign-in message has been used already. Each message signs you in once: start again.",
                 code="nonce_used",
             )
-        user, created = _user_for(verified.address)
+        user, created = user_get_or_create(address=verified.address)
         if not user.is_active:
             raise SignInError("This account is deactivated. Contact the moderators.", code="inactive", status_code=403)
     return SignIn(user=user, created=created, message=verified)
@@ -181,23 +181,6 @@ def siwe_login(*, message: str, signature: str, session_key: str = "", now: date
 def _refusal(exc: siwe.SiweError) -> SignInError:
     status = 400 if exc.code in _BAD_REQUEST_CODES else 401
     return SignInError(exc.message, code=exc.code, status_code=status)
-
-
-def _user_for(address: str) -> tuple[User, bool]:
-    user = User.objects.filter(address=address).first()
-    if user is not None:
-        return user, False
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(address), True
-    except (IntegrityError, ValidationError):
-        # The same wallet signed in twice at once with two nonces and the other
-        # sign-in created the user first (caught by the unique index, or by
-        # full_clean's unique check if it committed before ours ran).
-        existing = User.objects.filter(address=address).first()
-        if existing is None:
-            raise
-        return existing, False
 
 
 # --- API tokens -----------------------------------------------------------------

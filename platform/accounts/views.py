@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import DevLoginForm
 from accounts.models import User
+from accounts.services import user_get_or_create
 from config.http import safe_next_url
 from wallets.services import tokens_revoke_for_session
 
@@ -37,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form = DevLoginForm(request.POST)
         if form.is_valid():
             address = form.cleaned_data["address"]
-            user = User.objects.filter(address=address).first() or User.objects.create_user(address)
+            user, _ = user_get_or_create(address=address)
             if not user.is_active:
                 form.add_error("address", "This account is deactivated.")
             else:
