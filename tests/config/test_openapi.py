@@ -35,6 +35,10 @@ EXPECTED = {
     "/api/v1/auth/logout": {"post"},
     "/api/v1/auth/tokens/": {"get", "post"},
     "/api/v1/auth/tokens/{id}/": {"delete"},
+    "/api/v1/projects/{id}/matches/": {"get"},
+    "/api/v1/contributors/{id}/matches/": {"get"},
+    "/api/v1/search/": {"get"},
+    "/api/v1/projects/{id}/invitations/": {"post"},
 }
 
 
