@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from notifications.models import Notification
-from tests.factories import ContributorProfileFactory, ProjectFactory, UserFactory
+from tests.factories import ContributorProfileFactory, MilestoneFactory, ProjectFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +72,23 @@ def moderator(db: Any) -> User:
 @pytest.fixture
 def open_project(client_alice: User) -> Any:
     return ProjectFactory(owner=client_alice)
+
+
+@pytest.fixture
+def hired_project(client_alice: User, contributor_bob: User) -> Any:
+    """Alice's project in progress with Bob hired and two unfunded milestones of
+    1,000 and 4,000 USDC; Alice holds 10,000 USDC (from the faucet)."""
+    from marketplace.models import Project
+    from wallets import payouts
+    from wallets.models import Token
+
+    project = ProjectFactory(
+        owner=client_alice, contributor=contributor_bob, status=Project.Status.IN_PROGRESS, title="Subnet validator"
+    )
+    MilestoneFactory(project=project, title="Prototype", amount=1_000 * 10**6, order=1)
+    MilestoneFactory(project=project, title="Mainnet launch", amount=4_000 * 10**6, order=2)
+    payouts.faucet(user=client_alice, token=Token.objects.get(symbol="USDC"), amount=10_000 * 10**6)
+    return project
 
 
 @pytest.fixture

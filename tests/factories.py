@@ -82,6 +82,10 @@ class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     title = factory.Sequence(lambda n: f"Milestone {n}")
     amount = 1_000 * 10**6
     order = factory.Sequence(lambda n: n + 1)
+    status = Milestone.Status.PENDING
+    # A milestone past "pending" was funded: it has the terms escrow fixes then.
+    fee_bps = factory.LazyAttribute(lambda m: None if m.status == Milestone.Status.PENDING else 250)
+    funded_at = factory.LazyAttribute(lambda m: None if m.status == Milestone.Status.PENDING else timezone.now())
 
 
 class ContributorProfileFactory(factory.django.DjangoModelFactory[ContributorProfile]):

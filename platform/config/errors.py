@@ -42,3 +42,18 @@ class InvalidState(DomainError):
 
     status_code = 409
     default_code = "invalid_state"
+
+
+class Conflict(DomainError):
+    """The same request is already being handled (a concurrent duplicate)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class Unprocessable(DomainError):
+    """Well-formed, but cannot be processed as asked (an idempotency key reused for
+    another request)."""
+
+    status_code = 422
+    default_code = "unprocessable"

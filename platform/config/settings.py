@@ -147,6 +147,23 @@ MATCHING_WARM_UP: bool = env.bool("MATCHING_WARM_UP", default=True)
 # lands, and only ever with DEBUG on: config.checks refuses it otherwise.
 DEV_LOGIN_ENABLED: bool = env.bool("DEV_LOGIN_ENABLED", default=DEBUG)
 
+# Escrow and payouts (wallets/). The fee is taken from what a milestone releases to
+# the contributor and is fixed per milestone when it is funded; 250 bps = 2.5 %.
+WALLETS_FEE_BPS: int = env.int("WALLETS_FEE_BPS", default=250)
+# A submission the client neither approves nor answers within this window is released
+# by `manage.py escrow_auto_release` (run it from cron, e.g. every 10 minutes).
+WALLETS_REVIEW_WINDOW_DAYS: int = env.int("WALLETS_REVIEW_WINDOW_DAYS", default=14)
+# The development faucet credits test tokens; config.checks refuses it without DEBUG.
+WALLETS_FAUCET: bool = env.bool("WALLETS_FAUCET", default=DEBUG)
+WALLETS_FAUCET_MAX: str = env.str("WALLETS_FAUCET_MAX", default="10000")
+# "ledger" (embedded: withdrawals are marked paid) or "evm" (ERC-20 transfers from the
+# treasury key over EVM_RPC_URL; see docs/EVM.md).
+WALLETS_PAYOUT_BACKEND: str = env.str("WALLETS_PAYOUT_BACKEND", default="ledger")
+EVM_TREASURY_KEY: str = env.str("EVM_TREASURY_KEY", default="")
+EVM_CONFIRMATIONS: int = env.int("EVM_CONFIRMATIONS", default=3)
+# An in-progress Idempotency-Key older than this is taken to belong to a crashed request.
+IDEMPOTENCY_STALE_SECONDS: int = env.int("IDEMPOTENCY_STALE_SECONDS", default=300)
+
 REDIS_URL: str = env.str("REDIS_URL", default="")
 
 if REDIS_URL:

@@ -14,7 +14,9 @@ urlpatterns = [
     path("api/v1/auth/", include("wallets.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("api/v1/", include("matching.urls")),
+    path("api/v1/", include("wallets.api_urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("wallets.web_urls")),
     path("", include("marketplace.urls")),
 ]
 

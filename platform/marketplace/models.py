@@ -142,21 +142,57 @@ class Milestone(models.Model):
     due_date = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
+    # Escrow (wallets.escrow writes these; the hold itself is a ledger account).
+    fee_bps = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Platform fee in basis points, fixed when the milestone is funded."
+    )
+    funded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="The latest submission.")
+    review_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Released automatically at this time unless the client acts."
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+    released_amount = BaseUnitsField(default=0, help_text="Base units paid to the contributor (after the fee).")
+    fee_amount = BaseUnitsField(default=0, help_text="Base units taken as the platform fee.")
+    refunded_amount = BaseUnitsField(default=0, help_text="Base units returned to the client.")
+    partial_offer = BaseUnitsField(
+        null=True, blank=True, help_text="Base units the client offers to release in full settlement, if any."
+    )
+    partial_offer_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    HELD_STATUSES = (Status.FUNDED, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.DISPUTED)
+    SETTLED_STATUSES = (Status.APPROVED, Status.REFUNDED)
 
     class Meta:
         ordering = ["project", "order", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="milestone_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(fee_bps__isnull=False, funded_at__isnull=False),
+                name="milestone_funded_has_terms",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.project.get_absolute_url()}#milestone-{self.pk}"
+
     @property
     def amount_display(self) -> str:
         return self.project.budget_token.humanize(self.amount)
+
+    @property
+    def is_held(self) -> bool:
+        """Funds sit in escrow for it (funded and not yet settled)."""
+        return self.status in self.HELD_STATUSES
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in self.SETTLED_STATUSES
 
 
 class ContributorProfile(models.Model):

@@ -23,12 +23,12 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from config.validation import clean_links, clean_text
 from marketplace.models import (
     Application,
     ContributorProfile,
@@ -78,17 +78,6 @@ def _lock_project(project: Project) -> Project:
 def _require_owner(project: Project, actor: User, action: str) -> None:
     if project.owner_id != actor.pk:
         raise PermissionDenied(f"Only the project's owner can {action}.", code="not_owner")
-
-
-def _clean_text(value: str, *, field: str, label: str, max_length: int | None = None, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{label} is required.", code="required", field=field)
-    if max_length is not None and len(text) > max_length:
-        raise InvalidInput(
-            f"{label} is {len(text)} characters long; the limit is {max_length}.", code="too_long", field=field
-        )
-    return text
 
 
 def _check_amount(amount: int, *, field: str, label: str) -> None:
@@ -172,9 +161,9 @@ def project_create(
     """
     if not owner.is_active:
         raise PermissionDenied("This account is deactivated.", code="inactive")
-    title = _clean_text(title, field="title", label="A title", max_length=140)
-    summary = _clean_text(summary, field="summary", label="A summary", max_length=280)
-    description = _clean_text(description, field="description", label="A description", max_length=20_000)
+    title = clean_text(title, field="title", label="A title", max_length=140)
+    summary = clean_text(summary, field="summary", label="A summary", max_length=280)
+    description = clean_text(description, field="description", label="A description", max_length=20_000)
     if category not in Project.Category.values:
         raise InvalidInput(f"“{category}” is not a project category.", code="invalid_choice", field="category")
     _check_amount(budget_amount, field="budget_amount", label="The budget")
@@ -238,11 +227,11 @@ def project_update(
             f"A project that is {project.get_status_display().lower()} can no longer be edited.", code="not_editable"
         )
     if title is not _UNSET:
-        project.title = _clean_text(title, field="title", label="A title", max_length=140)
+        project.title = clean_text(title, field="title", label="A title", max_length=140)
     if summary is not _UNSET:
-        project.summary = _clean_text(summary, field="summary", label="A summary", max_length=280)
+        project.summary = clean_text(summary, field="summary", label="A summary", max_length=280)
     if description is not _UNSET:
-        project.description = _clean_text(description, field="description", label="A description", max_length=20_000)
+        project.description = clean_text(description, field="description", label="A description", max_length=20_000)
     if category is not _UNSET:
         if category not in Project.Category.values:
             raise InvalidInput(f"“{category}” is not a project category.", code="invalid_choice", field="category")
@@ -426,30 +415,6 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _clean_links(links: Iterable[str]) -> list[str]:
-    validator = URLValidator(schemes=["http", "https"])
-    cleaned: list[str] = []
-    for raw in links:
-        link = raw.strip()
-        if not link:
-            continue
-        try:
-            validator(link)
-        except ValidationError as exc:
-            raise InvalidInput(
-                f"“{link}” is not a web address (it should start with https://).",
-                code="invalid_url",
-                field="portfolio_links",
-            ) from exc
-        if link not in cleaned:
-            cleaned.append(link)
-    if len(cleaned) > MAX_PORTFOLIO_LINKS:
-        raise InvalidInput(
-            f"List at most {MAX_PORTFOLIO_LINKS} portfolio links.", code="too_many_links", field="portfolio_links"
-        )
-    return cleaned
-
-
 @transaction.atomic
 def profile_upsert(
     *,
@@ -466,8 +431,8 @@ def profile_upsert(
     github_handle: str = "",
 ) -> ContributorProfile:
     """Create or replace ``user``'s contributor profile (all fields, skills included)."""
-    headline = _clean_text(headline, field="headline", label="A headline", max_length=140)
-    bio = _clean_text(bio, field="bio", label="A bio", max_length=10_000, required=False)
+    headline = clean_text(headline, field="headline", label="A headline", max_length=140)
+    bio = clean_text(bio, field="bio", label="A bio", max_length=10_000, required=False)
     if availability not in ContributorProfile.Availability.values:
         raise InvalidInput(f"“{availability}” is not an availability.", code="invalid_choice", field="availability")
     if not 0 <= hours_per_week <= 80:
@@ -512,7 +477,9 @@ def profile_upsert(
     profile.availability = availability
     profile.hours_per_week = hours_per_week
     profile.timezone = timezone_name
-    profile.portfolio_links = _clean_links(portfolio_links)
+    profile.portfolio_links = clean_links(
+        portfolio_links, field="portfolio_links", limit=MAX_PORTFOLIO_LINKS, label="portfolio links"
+    )
     profile.github_handle = handle
     try:
         profile.full_clean(exclude=["user", "skills"])
@@ -543,7 +510,7 @@ def profile_set_hidden(*, profile: ContributorProfile, moderator: User, hidden: 
 def user_update(*, user: User, display_name: str = _UNSET, email: str = _UNSET) -> User:
     """Change a user's own display name or e-mail address."""
     if display_name is not _UNSET:
-        user.display_name = _clean_text(
+        user.display_name = clean_text(
             display_name, field="display_name", label="A display name", max_length=80, required=False
         )
     if email is not _UNSET:
@@ -582,7 +549,7 @@ def application_submit(
         raise InvalidState("This project is not open for applications.", code="project_not_open")
     if not ContributorProfile.objects.filter(user=contributor).exists():
         raise InvalidState("Create your contributor profile first: the client decides by it.", code="profile_required")
-    cover_letter = _clean_text(cover_letter, field="cover_letter", label="A cover letter", max_length=10_000)
+    cover_letter = clean_text(cover_letter, field="cover_letter", label="A cover letter", max_length=10_000)
     _check_amount(proposed_amount, field="proposed_amount", label="The proposed amount")
     if not 1 <= estimated_days <= 3650:
         raise InvalidInput(
@@ -789,7 +756,7 @@ def review_create(*, project: Project, author: User, rating: int, text: str) -> 
         raise NotFound("This project has nobody to review.")
     if not 1 <= rating <= 5:
         raise InvalidInput("Give a rating from 1 to 5 stars.", code="out_of_range", field="rating")
-    text = _clean_text(text, field="text", label="A review text", max_length=5_000)
+    text = clean_text(text, field="text", label="A review text", max_length=5_000)
     if Review.objects.filter(project=project, author=author).exists():
         raise InvalidState("You have already reviewed this project.", code="already_reviewed")
     review = Review.objects.create(project=project, author=author, subject=subject, rating=rating, text=text)

@@ -17,6 +17,18 @@ class Notification(models.Model):
         PROJECT_COMPLETED = "project_completed", "Project completed"
         REVIEW_RECEIVED = "review_received", "Review received"
         PROJECT_INVITATION = "project_invitation", "Invited to apply"
+        MILESTONE_FUNDED = "milestone_funded", "Milestone funded"
+        MILESTONE_SUBMITTED = "milestone_submitted", "Milestone submitted"
+        MILESTONE_APPROVED = "milestone_approved", "Milestone approved"
+        MILESTONE_CHANGES_REQUESTED = "milestone_changes_requested", "Changes requested"
+        MILESTONE_AUTO_RELEASED = "milestone_auto_released", "Milestone released automatically"
+        MILESTONE_REFUNDED = "milestone_refunded", "Milestone refunded"
+        DISPUTE_OPENED = "dispute_opened", "Dispute opened"
+        DISPUTE_RESOLVED = "dispute_resolved", "Dispute resolved"
+        DEPOSIT_CREDITED = "deposit_credited", "Deposit credited"
+        WITHDRAWAL_SENT = "withdrawal_sent", "Withdrawal sent"
+        WITHDRAWAL_CONFIRMED = "withdrawal_confirmed", "Withdrawal paid"
+        WITHDRAWAL_FAILED = "withdrawal_failed", "Withdrawal failed"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40, choices=Kind.choices)
