@@ -8,10 +8,10 @@ treasury (see docs/EVM.md). ``get_backend()`` returns the configured one.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from typing import TYPE_CHECKING
 
-from wallets.chains.base import PayoutBackend
+if TYPE_CHECKING:  # the framework-free erc20 client must import without Django set up
+    from wallets.chains.base import PayoutBackend
 
 BACKENDS = {
     "ledger": "wallets.chains.ledger.LedgerBackend",
@@ -20,6 +20,9 @@ BACKENDS = {
 
 
 def get_backend(name: str | None = None) -> PayoutBackend:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
     name = name or settings.WALLETS_PAYOUT_BACKEND
     try:
         path = BACKENDS[name]
