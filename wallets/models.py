@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils import timezone
 
+from config import clock
 from wallets.amounts import MAX_DECIMALS, format_units, humanize_units, parse_amount
 from wallets.fields import BaseUnitsField
 
@@ -219,7 +219,7 @@ class LedgerTransaction(ImmutableModel):
         "marketplace.Milestone", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_transactions"
     )
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     objects = ImmutableQuerySet["LedgerTransaction"].as_manager()
 
@@ -261,7 +261,7 @@ class Submission(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField()
     links = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     feedback = models.TextField(blank=True, help_text="The client's change request, if any.")
     feedback_at = models.DateTimeField(null=True, blank=True)
 
@@ -284,7 +284,7 @@ class Dispute(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=clock.now)
     previous_status = models.CharField(max_length=24, help_text="The milestone's status when the dispute opened.")
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -346,7 +346,7 @@ class Withdrawal(models.Model):
     reversal_transaction = models.OneToOneField(
         LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
 
@@ -392,7 +392,7 @@ class Deposit(models.Model):
     ledger_transaction = models.OneToOneField(
         LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-block_number", "-log_index"]
@@ -433,7 +433,7 @@ class IdempotencyKey(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -455,7 +455,7 @@ class AuditEvent(models.Model):
     target_id = models.PositiveBigIntegerField()
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -27,6 +27,48 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="workwall.E002",
             )
         )
+    if not settings.DEBUG and settings.WALLETS_FAUCET:
+        errors.append(
+            Error(
+                "WALLETS_FAUCET is on while DEBUG is off: anyone could mint themselves a balance.",
+                hint="Unset WALLETS_FAUCET in production.",
+                id="workwall.E008",
+            )
+        )
+    return errors
+
+
+@register()
+def check_wallet_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Escrow terms and the payout backend: a mistake here moves real money wrongly."""
+    from wallets.arithmetic import MAX_FEE_BPS
+    from wallets.chains import BACKENDS
+
+    errors: list[Error] = []
+    if not 0 <= settings.WALLETS_FEE_BPS <= MAX_FEE_BPS:
+        errors.append(
+            Error(
+                f"WALLETS_FEE_BPS is {settings.WALLETS_FEE_BPS}; it must be 0-{MAX_FEE_BPS} basis points.",
+                id="workwall.E009",
+            )
+        )
+    if settings.WALLETS_REVIEW_WINDOW_DAYS < 1:
+        errors.append(Error("WALLETS_REVIEW_WINDOW_DAYS must be at least 1 day.", id="workwall.E010"))
+    backend = settings.WALLETS_PAYOUT_BACKEND
+    if backend not in BACKENDS:
+        errors.append(
+            Error(f"WALLETS_PAYOUT_BACKEND is {backend!r}; choose one of {', '.join(BACKENDS)}.", id="workwall.E011")
+        )
+    if backend == "evm" and not (settings.EVM_RPC_URL and settings.EVM_TREASURY_KEY):
+        errors.append(
+            Error(
+                "The evm payout backend needs EVM_RPC_URL and EVM_TREASURY_KEY.",
+                hint="See docs/EVM.md.",
+                id="workwall.E012",
+            )
+        )
+    if settings.EVM_CONFIRMATIONS < 1:
+        errors.append(Error("EVM_CONFIRMATIONS must be at least 1.", id="workwall.E013"))
     return errors
 
 

@@ -22,7 +22,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "DEV_LOGIN_ENABLED"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "DEV_LOGIN_ENABLED", "WALLETS_FAUCET"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -54,6 +54,31 @@ def test_the_development_login_is_refused_in_production() -> None:
     assert "workwall.E002" in result.stderr
 
 
+def test_the_faucet_is_refused_in_production() -> None:
+    result = manage("check", "--deploy", env={**PRODUCTION, "WALLETS_FAUCET": "true"})
+
+    assert result.returncode != 0
+    assert "workwall.E008" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "check_id"),
+    [
+        ({"WALLETS_FEE_BPS": "5001"}, "workwall.E009"),
+        ({"WALLETS_FEE_BPS": "-1"}, "workwall.E009"),
+        ({"WALLETS_REVIEW_WINDOW_DAYS": "0"}, "workwall.E010"),
+        ({"WALLETS_PAYOUT_BACKEND": "paypal"}, "workwall.E011"),
+        ({"WALLETS_PAYOUT_BACKEND": "evm"}, "workwall.E012"),
+        ({"EVM_CONFIRMATIONS": "0"}, "workwall.E013"),
+    ],
+)
+def test_wallet_settings_that_would_move_money_wrongly_are_refused(env: dict[str, str], check_id: str) -> None:
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -62,6 +87,7 @@ def test_the_development_login_is_refused_in_production() -> None:
         ("CACHES['default']['BACKEND']", "django.core.cache.backends.redis.RedisCache"),
         ("SESSION_COOKIE_SECURE", "True"),
         ("DEV_LOGIN_ENABLED", "False"),
+        ("WALLETS_FAUCET", "False"),
     ],
 )
 def test_production_environment_selects_the_production_services(name: str, expected: str) -> None:

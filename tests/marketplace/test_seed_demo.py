@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -25,6 +26,7 @@ from marketplace.data.demo import build_plan, demo_address, word_count
 from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review
 from notifications.models import Notification
 from tests.factories import ProjectFactory
+from wallets.models import Account, LedgerTransaction
 
 MODELS = (User, ContributorProfile, ProfileSkill, Project, Milestone, Application, Review, Notification)
 
@@ -85,6 +87,30 @@ def test_every_projects_milestones_add_up_to_at_most_its_budget(seeded: str) -> 
         milestones = list(project.milestones.all())
         assert 1 <= len(milestones) <= 4
         assert sum(m.amount for m in milestones) <= project.budget_amount
+
+
+def test_completed_projects_paid_every_milestone_through_escrow(seeded: str) -> None:
+    for project in Project.objects.filter(status=Project.Status.COMPLETED).prefetch_related("milestones"):
+        for milestone in project.milestones.all():
+            assert milestone.status == Milestone.Status.APPROVED
+            assert milestone.released_amount + milestone.fee_amount == milestone.amount
+
+
+def test_projects_in_progress_show_each_stage_of_escrow(seeded: str) -> None:
+    in_progress = Milestone.objects.filter(project__status=Project.Status.IN_PROGRESS)
+    statuses = set(in_progress.values_list("status", flat=True))
+    assert {"funded", "submitted", "changes_requested", "disputed", "approved"} <= statuses
+
+
+def test_the_demo_ledger_balances_and_holds_exactly_what_is_in_escrow(seeded: str) -> None:
+    totals: Counter[str] = Counter()
+    for account in Account.objects.select_related("token", "milestone"):
+        totals[account.token.symbol] += account.balance
+        if account.milestone is not None:
+            held = account.milestone.status in Milestone.HELD_STATUSES
+            assert account.balance == (account.milestone.amount if held else 0)
+    assert totals and set(totals.values()) == {0}
+    assert LedgerTransaction.objects.filter(created_at__lt=timezone.now() - timedelta(days=7)).exists()
 
 
 def test_projects_read_like_real_posts(seeded: str) -> None:

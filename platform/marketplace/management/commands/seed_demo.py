@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -30,7 +31,8 @@ from marketplace.data.demo import ApplicationPlan, DemoPlan, ProfilePlan, Projec
 from marketplace.data.skills import sync_skills
 from marketplace.models import Application, ContributorProfile, Milestone, Project, Review, Skill
 from notifications.models import Notification
-from wallets.models import Token
+from wallets import escrow, ledger
+from wallets.models import LedgerTransaction, Token
 
 
 class Command(BaseCommand):
@@ -72,7 +74,7 @@ def _summary(created: Counter[str], elapsed: float) -> str:
         f"{created['user']} users ({created['client']} clients, {created['contributor']} contributors, "
         f"{created['moderator']} moderator), {created['profile']} profiles, "
         f"{created['project']} projects ({statuses or 'none'}), {created['milestone']} milestones, "
-        f"{created['application']} applications, {created['review']} reviews, "
+        f"{created['application']} applications, {created['escrow step']} escrow steps, {created['review']} reviews, "
         f"{created['notification']} notifications."
     )
 
@@ -241,6 +243,8 @@ class _Seeder:
                 decided_at=decided, updated_at=decided
             )
             last_change = decided
+        if plan.status in (Project.Status.IN_PROGRESS, Project.Status.COMPLETED):
+            last_change = max(last_change, self._escrow(project, plan, decided, closed))
         if plan.status == Project.Status.COMPLETED:
             services.project_complete(project=project, actor=owner)
             self._stamp_notifications(closed)
@@ -266,6 +270,94 @@ class _Seeder:
             published_at=None if plan.status == Project.Status.DRAFT else published,
             closed_at=closed if plan.status in (Project.Status.COMPLETED, Project.Status.CANCELLED) else None,
         )
+
+    # --- escrow ------------------------------------------------------------------------
+
+    def _at(self, when: datetime) -> Any:
+        """Run services as if at ``when``: escrow's and the ledger's timestamps follow."""
+        return mock.patch("django.utils.timezone.now", return_value=self._past(when))
+
+    def _escrow(self, project: Project, plan: ProjectPlan, decided: datetime, closed: datetime) -> datetime:
+        """Money for a project that went ahead: a completed project's milestones were
+        all funded, submitted and approved; in-progress projects show each stage of
+        escrow in turn (funded, in review, changes requested, one paid and the next
+        funded, disputed). Returns the time of the last step."""
+        project.refresh_from_db()
+        owner, contributor = project.owner, project.contributor
+        assert contributor is not None  # the project went ahead
+        milestones = list(project.milestones.order_by("order"))
+        if not milestones:
+            return decided
+        token = project.budget_token
+        stage = "completed" if plan.status == Project.Status.COMPLETED else self._next_stage()
+        with self._at(decided):
+            ledger.post(
+                kind=LedgerTransaction.Kind.FAUCET,
+                token=token,
+                lines=[
+                    ledger.Line(ledger.external_account(token), -project.budget_amount),
+                    ledger.Line(ledger.available_account(owner, token), project.budget_amount),
+                ],
+                actor=owner,
+                memo="Demo funds",
+            )
+
+        def fund(m: Milestone) -> Callable[[], object]:
+            return lambda: escrow.milestone_fund(milestone=m, actor=owner)
+
+        def submit(m: Milestone) -> Callable[[], object]:
+            handle = contributor.display_name.split()[0].lower()
+            return lambda: escrow.milestone_submit(
+                milestone=m,
+                actor=contributor,
+                note=f"“{m.title}” is done: the code, tests and a short write-up are in the repository.",
+                links=[f"https://github.com/{handle}/workwall-demo-{project.pk}"],
+            )
+
+        def approve(m: Milestone) -> Callable[[], object]:
+            return lambda: escrow.milestone_approve(milestone=m, actor=owner)
+
+        first = milestones[0]
+        steps: list[Callable[[], object]]
+        if stage == "completed":
+            steps = [step for m in milestones for step in (fund(m), submit(m), approve(m))]
+        elif stage == "funded":
+            steps = [fund(first)]
+        elif stage == "in_review":
+            steps = [fund(first), submit(first)]
+        elif stage == "paid_next_funded":
+            steps = [fund(first), submit(first), approve(first), *(fund(m) for m in milestones[1:2])]
+        elif stage == "changes_requested":
+            feedback = "Please add a benchmark against the baseline before I approve."
+            steps = [
+                fund(first),
+                submit(first),
+                lambda: escrow.milestone_request_changes(milestone=first, actor=owner, feedback=feedback),
+            ]
+        else:
+            reason = "The delivered code does not run against testnet as the brief asked."
+            steps = [
+                fund(first),
+                submit(first),
+                lambda: escrow.milestone_dispute(milestone=first, actor=owner, reason=reason),
+            ]
+        end = closed if stage == "completed" else self.now
+        gap = (end - decided) / (len(steps) + 1)
+        when = decided
+        for step in steps:
+            when = self._past(when + gap)
+            with self._at(when):
+                step()
+            self._stamp_notifications(when)
+        self.created["escrow step"] += len(steps)
+        return when
+
+    _STAGES = ("funded", "in_review", "paid_next_funded", "changes_requested", "disputed")
+
+    def _next_stage(self) -> str:
+        stage = self._STAGES[self.created["in-progress escrow"] % len(self._STAGES)]
+        self.created["in-progress escrow"] += 1
+        return stage
 
     def _application(self, project: Project, published: datetime, plan: ApplicationPlan) -> Application:
         contributor = self.users[plan.contributor_key]
