@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from config.errors import InvalidState
 from marketplace.models import Milestone
+from wallets.amounts import humanize_units
 from wallets.arithmetic import check_balanced
 from wallets.models import Account, LedgerEntry, LedgerTransaction, Token
 
@@ -65,12 +66,16 @@ def external_account(token: Token) -> Account:
 
 def _shortfall_message(account: Account, balance: int, needed: int) -> str:
     token = account.token
+
+    def exact(units: int) -> str:  # never rounded: "needs 10,000" must not hide a last base unit
+        return f"{humanize_units(units, token.decimals, max_fraction=token.decimals)} {token.symbol}"
+
     if account.kind == Account.Kind.AVAILABLE:
         return (
-            f"Your available balance is {token.humanize(balance)}; this needs {token.humanize(needed)}. "
-            f"Deposit {token.humanize(needed - balance)} more and try again."
+            f"Your available balance is {exact(balance)}; this needs {exact(needed)}. "
+            f"Deposit {exact(needed - balance)} more and try again."
         )
-    return f"{account} holds {token.humanize(balance)}; this needs {token.humanize(needed)}."
+    return f"{account} holds {exact(balance)}; this needs {exact(needed)}."
 
 
 @transaction.atomic

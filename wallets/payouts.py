@@ -23,6 +23,7 @@ from config.errors import InvalidInput, InvalidState, PermissionDenied
 from notifications.models import Notification
 from notifications.services import notify
 from wallets import ledger
+from wallets.amounts import MAX_BASE_UNITS
 from wallets.audit import audit
 from wallets.chains import get_backend
 from wallets.models import Deposit, LedgerTransaction, Token, Withdrawal
@@ -40,9 +41,17 @@ def _withdrawal_snapshot(withdrawal: Withdrawal) -> dict[str, object]:
     }
 
 
+def _check_amount(amount: int) -> None:
+    if amount <= 0:
+        raise InvalidInput("The amount must be greater than zero.", code="invalid_amount", field="amount")
+    if amount > MAX_BASE_UNITS:
+        raise InvalidInput("The amount is larger than any token balance can be.", code="invalid_amount", field="amount")
+
+
 @transaction.atomic
 def faucet(*, user: User, token: Token, amount: int) -> LedgerTransaction:
     """Credit test tokens (development only: ``WALLETS_FAUCET``)."""
+    _check_amount(amount)
     if not settings.WALLETS_FAUCET:
         raise PermissionDenied("The faucet is switched off on this server.", code="faucet_disabled")
     if not token.is_active:
@@ -89,9 +98,10 @@ def clean_destination(value: str, *, default: str) -> str:
 def withdrawal_request(*, user: User, token: Token, amount: int, to_address: str = "") -> Withdrawal:
     """Take ``amount`` out of the user's available balance and pay it to
     ``to_address`` (default: the address they signed in with)."""
+    # An inactive token takes no new funding, but what users hold in it stays theirs
+    # to withdraw.
+    _check_amount(amount)
     backend = get_backend()
-    if not token.is_active:
-        raise InvalidInput(f"{token} is not accepted here.", code="token_inactive", field="token")
     problem = backend.check_token(token)
     if problem:
         raise InvalidInput(problem, code="token_not_withdrawable", field="token")

@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityEnum": "marketplace.models.ContributorProfile.Availability",
         "ProjectCategoryEnum": "marketplace.models.Project.Category",
         "SkillCategoryEnum": "marketplace.models.Skill.Category",
+        "DisputeStatusEnum": "wallets.models.Dispute.Status",
+        "WithdrawalStatusEnum": "wallets.models.Withdrawal.Status",
+        "LedgerTransactionKindEnum": "wallets.models.LedgerTransaction.Kind",
     },
 }
 

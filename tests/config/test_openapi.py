@@ -39,7 +39,33 @@ EXPECTED = {
     "/api/v1/contributors/{id}/matches/": {"get"},
     "/api/v1/search/": {"get"},
     "/api/v1/projects/{id}/invitations/": {"post"},
+    "/api/v1/wallet/balances/": {"get"},
+    "/api/v1/wallet/transactions/": {"get"},
+    "/api/v1/wallet/transactions.csv": {"get"},
+    "/api/v1/wallet/faucet": {"post"},
+    "/api/v1/wallet/withdrawals/": {"get", "post"},
+    "/api/v1/wallet/withdrawals/{id}/": {"get"},
+    "/api/v1/milestones/{id}/": {"get"},
+    "/api/v1/milestones/{id}/fund/": {"post"},
+    "/api/v1/milestones/{id}/submit/": {"post"},
+    "/api/v1/milestones/{id}/approve/": {"post"},
+    "/api/v1/milestones/{id}/request-changes/": {"post"},
+    "/api/v1/milestones/{id}/accept-partial/": {"post"},
+    "/api/v1/milestones/{id}/refund/": {"post"},
+    "/api/v1/milestones/{id}/dispute/": {"post"},
+    "/api/v1/disputes/{id}/": {"get"},
+    "/api/v1/disputes/{id}/resolve/": {"post"},
 }
+
+MONEY_MOVING = [
+    "/api/v1/wallet/faucet",
+    "/api/v1/wallet/withdrawals/",
+    "/api/v1/milestones/{id}/fund/",
+    "/api/v1/milestones/{id}/approve/",
+    "/api/v1/milestones/{id}/accept-partial/",
+    "/api/v1/milestones/{id}/refund/",
+    "/api/v1/disputes/{id}/resolve/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +98,21 @@ def test_writes_document_their_errors(schema: dict[str, Any]) -> None:
             if method in {"post", "put", "patch", "delete"}:
                 codes = set(operation["responses"])
                 assert codes & {"400", "401", "403", "409"}, (path, method, codes)
+
+
+@pytest.mark.parametrize("path", MONEY_MOVING)
+def test_money_moving_posts_document_the_idempotency_key(schema: dict[str, Any], path: str) -> None:
+    operation = schema["paths"][path]["post"]
+    [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key"
+    assert not header.get("required", False)
+    assert "Only successful responses are stored" in header["description"]
+    assert {"409", "422"} <= set(operation["responses"])
+
+
+def test_the_csv_export_is_documented_as_csv(schema: dict[str, Any]) -> None:
+    responses = schema["paths"]["/api/v1/wallet/transactions.csv"]["get"]["responses"]
+    assert list(responses["200"]["content"]) == ["text/csv"]
 
 
 def test_bearer_authentication_is_documented(schema: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ def create_triggers(apps, schema_editor):
     connection = schema_editor.connection
     for table in TABLES:
         if connection.vendor == "postgresql":
-            schema_editor.execute(PG_FUNCTION)
+            schema_editor.execute(PG_FUNCTION, params=None)
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION wallets_ledger_immutable()"
