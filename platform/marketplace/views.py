@@ -49,6 +49,7 @@ from marketplace.forms import (
 from marketplace.models import Application, ContributorProfile, Project
 from matching import selectors as matching_selectors
 from notifications import selectors as notification_selectors
+from wallets import panels as wallet_panels
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def _project_detail_context(request: HttpRequest, project: Project) -> dict[str,
         "can_edit": is_owner and project.is_editable,
     }
     context["milestone_total"] = sum(m.amount for m in context["milestones"])
+    context["escrow"] = wallet_panels.milestone_section(project=project, viewer=viewer)
     if is_owner:
         applications = list(selectors.project_applications(project=project, viewer=_user(request)))
         context["application_count"] = len(applications)
@@ -691,5 +693,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_applications": selectors.applications_of_contributor(user=user)[:50],
             "active_projects": selectors.projects_of_contributor(user=user)[:50],
             "notifications": notification_selectors.recent_for(user=user, limit=10),
+            "wallet_balances": wallet_panels.wallet_summary(user),
         },
     )
