@@ -24,6 +24,7 @@ is shown it before funding (``fee_quote``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,8 @@ from wallets import ledger
 from wallets.arithmetic import release_split
 from wallets.audit import audit
 from wallets.models import Dispute, LedgerTransaction, Submission
+
+logger = logging.getLogger("wallets.escrow")
 
 MAX_NOTE = 5000
 MAX_LINKS = 10
@@ -395,6 +398,12 @@ def milestone_refund(*, milestone: Milestone, actor: User, reason: str = "") -> 
         _require_client(milestone, actor, "cancel a milestone")
         if milestone.status == Status.PENDING:
             raise InvalidState("This milestone is not funded, so there is nothing to refund.", code="not_funded")
+        if milestone.is_settled:
+            raise InvalidState(
+                f"This milestone is already {milestone.get_status_display().lower()}.", code="already_settled"
+            )
+        if milestone.status == Status.DISPUTED:
+            raise InvalidState("This milestone is disputed: the arbiter decides what is refunded.", code="disputed")
         if milestone.submitted_at is not None or milestone.status != Status.FUNDED:
             raise InvalidState(
                 "Work has been submitted for this milestone, so only an arbiter can refund it: open a dispute.",
@@ -571,7 +580,16 @@ def milestone_auto_release(*, milestone: Milestone | int, now: datetime | None =
 
 
 def milestones_auto_release(*, now: datetime | None = None) -> list[int]:
-    """Release every submitted milestone past its review window; the ids released."""
+    """Release every submitted milestone past its review window; the ids released.
+    Each milestone stands alone: one that raises is logged and the others are still
+    released (it is retried on the next run)."""
     now = now or timezone.now()
     due = Milestone.objects.filter(status=Status.SUBMITTED, review_due_at__lte=now).order_by("review_due_at", "pk")
-    return [pk for pk in due.values_list("pk", flat=True) if milestone_auto_release(milestone=pk, now=now)]
+    released = []
+    for pk in list(due.values_list("pk", flat=True)):
+        try:
+            if milestone_auto_release(milestone=pk, now=now):
+                released.append(pk)
+        except Exception:
+            logger.exception("Milestone %s could not be released automatically; the next run retries it.", pk)
+    return released

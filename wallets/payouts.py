@@ -11,6 +11,7 @@ to pay, the debit is reversed (never edited) and the user told.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -246,15 +247,45 @@ def deposit_record(
     return deposit
 
 
-def payouts_run() -> dict[str, int]:
-    """One pass of the payout worker: push every unfinished withdrawal forward and
-    scan for deposits. Safe to run repeatedly and from cron."""
+@dataclass
+class PassResult:
+    """What one payout pass did: withdrawals moved forward (with their new status),
+    withdrawals that raised, deposits credited, and whether the deposit scan raised."""
+
+    processed: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    deposits: int = 0
+    scan_failed: bool = False
+
+    @property
+    def errors(self) -> int:
+        return len(self.failed) + int(self.scan_failed)
+
+    def counts(self) -> dict[str, int]:
+        return {"withdrawals": len(self.processed), "deposits": self.deposits}
+
+
+def payouts_run() -> PassResult:
+    """One pass of the payout worker: push every unfinished withdrawal forward, then
+    scan for deposits. Safe to run repeatedly and from cron. Each withdrawal stands
+    alone: one whose processing raises is logged with its traceback and the pass goes
+    on, so one bad row never stalls the payouts queued behind it."""
+    result = PassResult()
     backend = get_backend()
-    processed = 0
     unfinished = Withdrawal.objects.filter(
         backend=backend.name, status__in=[Withdrawal.Status.PENDING, Withdrawal.Status.SENT]
     ).order_by("pk")
-    for pk in unfinished.values_list("pk", flat=True):
-        backend.process(pk)
-        processed += 1
-    return {"withdrawals": processed, "deposits": backend.scan_deposits()}
+    for pk in list(unfinished.values_list("pk", flat=True)):
+        try:
+            withdrawal = backend.process(pk)
+        except Exception:
+            logger.exception("Withdrawal %s could not be processed; the next pass retries it.", pk)
+            result.failed.append(pk)
+        else:
+            result.processed.append((pk, withdrawal.status))
+    try:
+        result.deposits = backend.scan_deposits()
+    except Exception:
+        logger.exception("The deposit scan failed; the next pass retries it.")
+        result.scan_failed = True
+    return result
