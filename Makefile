@@ -35,6 +35,7 @@ run: $(VENV)/.runtime var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py matching_rebuild --verbosity 0
+	$(PY) manage.py escrow_auto_release --verbosity 0
 	@echo "WorkWall is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	SITE_DOMAIN=$${SITE_DOMAIN:-$(HOST):$(PORT)} \
 		$(VENV)/bin/uvicorn --app-dir platform config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
