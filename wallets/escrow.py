@@ -343,7 +343,7 @@ def milestone_approve(*, milestone: Milestone, actor: User, amount: int | None =
     audit(actor=actor, action="milestone.offer_partial", target=milestone, before=before, after=_snapshot(milestone))
     _notify(
         milestone.project.contributor,
-        Notification.Kind.MILESTONE_APPROVED,
+        Notification.Kind.MILESTONE_PARTIAL_OFFERED,
         milestone,
         f"Partial approval offered on “{milestone.title}”",
         f"The client offers {token.humanize(amount)} of {token.humanize(hold)} in full settlement: {note[:200]} "
@@ -353,14 +353,25 @@ def milestone_approve(*, milestone: Milestone, actor: User, amount: int | None =
 
 
 @transaction.atomic
-def milestone_accept_partial(*, milestone: Milestone, actor: User) -> Milestone:
+def milestone_accept_partial(*, milestone: Milestone, actor: User, offer: int | None) -> Milestone:
     """submitted with an offer -> approved (contributor): the offered part is
-    released (less the fee), the rest refunded to the client."""
+    released (less the fee), the rest refunded to the client.
+
+    ``offer`` is the amount the contributor saw and agrees to; if the client has
+    changed the offer since, nothing moves (409 ``offer_changed``): a contributor
+    never accepts an amount they were not shown."""
     milestone = _lock(milestone)
     _require_contributor(milestone, actor, "accept a partial approval")
     _require_status(milestone, [Status.SUBMITTED], "settle", "not_submitted")
     if milestone.partial_offer is None:
         raise InvalidState("The client has not offered a partial approval.", code="no_offer")
+    if offer != milestone.partial_offer:
+        token = milestone.project.budget_token
+        raise InvalidState(
+            f"The client changed the offer to {token.humanize(milestone.partial_offer)}: "
+            "look at the new offer before you accept it.",
+            code="offer_changed",
+        )
     before = _snapshot(milestone)
     offer = milestone.partial_offer
     hold = _hold_balance(milestone)

@@ -104,7 +104,10 @@ def post(
 
     locked = {
         account.pk: account
-        for account in Account.objects.select_for_update().select_related("token").filter(pk__in=merged).order_by("pk")
+        for account in Account.objects.select_for_update(of=("self",))
+        .select_related("token")
+        .filter(pk__in=merged)
+        .order_by("pk")
     }
     new_balances: dict[int, int] = {}
     for pk in sorted(merged):

@@ -35,6 +35,7 @@ from wallets.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY_PARAMETER, i
 from wallets.models import Dispute, Token
 from wallets.serializers import (
     CSV_COLUMNS,
+    AcceptPartialInputSerializer,
     ApproveInputSerializer,
     BalanceOutputSerializer,
     DisputeInputSerializer,
@@ -368,15 +369,18 @@ class MilestoneAcceptPartialApi(APIView):
     @money_schema(
         operation_id="milestones_accept_partial",
         summary="Accept the client's partial approval (contributor)",
-        description="Releases the offered part (less the fee) and refunds the rest to the client. 409 "
-        "`no_offer` or `not_submitted`.",
-        request=None,
+        description="Releases the offered part (less the fee) and refunds the rest to the client. The body "
+        "repeats the offered amount you accept. 409 `no_offer`, `offer_changed` (the client changed the offer: "
+        "read it again) or `not_submitted`.",
+        request=AcceptPartialInputSerializer,
         responses={200: MilestoneEscrowOutputSerializer},
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         user, milestone = _milestone(request, pk)
-        escrow.milestone_accept_partial(milestone=milestone, actor=user)
+        serializer = AcceptPartialInputSerializer(data=request.data, context={"token": milestone.project.budget_token})
+        serializer.is_valid(raise_exception=True)
+        escrow.milestone_accept_partial(milestone=milestone, actor=user, offer=serializer.validated_data["amount"])
         return _render_milestone(user, pk)
 
 

@@ -57,6 +57,13 @@ def faucet(*, user: User, token: Token, amount: int) -> LedgerTransaction:
         raise PermissionDenied("The faucet is switched off on this server.", code="faucet_disabled")
     if not token.is_active:
         raise InvalidInput(f"{token} is not accepted here.", code="token_inactive", field="token")
+    if token.contract_address:
+        # A token with a contract is withdrawable on chain: faucet credits of it
+        # would be paid out of the real treasury.
+        raise PermissionDenied(
+            f"The faucet only gives ledger-only test tokens; {token} is a token on chain: deposit it instead.",
+            code="faucet_onchain_token",
+        )
     limit = token.parse(settings.WALLETS_FAUCET_MAX)
     if amount > limit:
         raise InvalidInput(
@@ -172,7 +179,9 @@ def withdrawal_notify(withdrawal: Withdrawal) -> None:
 def withdrawal_fail(*, withdrawal: Withdrawal, reason: str) -> Withdrawal:
     """pending | sent -> failed: the debit is reversed and the user told. Only for
     a withdrawal that provably did not and cannot pay (the backend decides)."""
-    withdrawal = Withdrawal.objects.select_for_update().select_related("token", "user").get(pk=withdrawal.pk)
+    withdrawal = (
+        Withdrawal.objects.select_for_update(of=("self",)).select_related("token", "user").get(pk=withdrawal.pk)
+    )
     if withdrawal.status not in (Withdrawal.Status.PENDING, Withdrawal.Status.SENT):
         raise InvalidState(f"Withdrawal {withdrawal.pk} is {withdrawal.status}; it cannot fail now.", code="settled")
     before = _withdrawal_snapshot(withdrawal)

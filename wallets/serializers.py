@@ -389,6 +389,13 @@ class ApproveInputSerializer(serializers.Serializer[Any]):
     note = _NoteField(help_text="Why only part (for a partial approval).")
 
 
+class AcceptPartialInputSerializer(serializers.Serializer[Any]):
+    amount = TokenUnitsField(
+        help_text="The offered amount you accept (token units), as shown in `partial_offer`: if the client "
+        "changed the offer since, nothing moves (409 `offer_changed`)."
+    )
+
+
 class RequestChangesInputSerializer(serializers.Serializer[Any]):
     feedback = _NoteField(help_text="What should change.")
 

@@ -27,14 +27,6 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="workwall.E002",
             )
         )
-    if not settings.DEBUG and settings.WALLETS_FAUCET:
-        errors.append(
-            Error(
-                "WALLETS_FAUCET is on while DEBUG is off: anyone could mint themselves a balance.",
-                hint="Unset WALLETS_FAUCET in production.",
-                id="workwall.E008",
-            )
-        )
     return errors
 
 
@@ -45,6 +37,16 @@ def check_wallet_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     from wallets.chains import BACKENDS
 
     errors: list[Error] = []
+    # A plain check, not only a deploy check: every management command (migrate
+    # included) refuses to run with the faucet on in production.
+    if not settings.DEBUG and settings.WALLETS_FAUCET:
+        errors.append(
+            Error(
+                "WALLETS_FAUCET is on while DEBUG is off: anyone could mint themselves a balance.",
+                hint="Unset WALLETS_FAUCET in production.",
+                id="workwall.E008",
+            )
+        )
     if not 0 <= settings.WALLETS_FEE_BPS <= MAX_FEE_BPS:
         errors.append(
             Error(

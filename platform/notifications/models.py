@@ -20,6 +20,7 @@ class Notification(models.Model):
         MILESTONE_FUNDED = "milestone_funded", "Milestone funded"
         MILESTONE_SUBMITTED = "milestone_submitted", "Milestone submitted"
         MILESTONE_APPROVED = "milestone_approved", "Milestone approved"
+        MILESTONE_PARTIAL_OFFERED = "milestone_partial_offered", "Partial approval offered"
         MILESTONE_CHANGES_REQUESTED = "milestone_changes_requested", "Changes requested"
         MILESTONE_AUTO_RELEASED = "milestone_auto_released", "Milestone released automatically"
         MILESTONE_REFUNDED = "milestone_refunded", "Milestone refunded"

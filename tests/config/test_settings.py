@@ -54,8 +54,8 @@ def test_the_development_login_is_refused_in_production() -> None:
     assert "workwall.E002" in result.stderr
 
 
-def test_the_faucet_is_refused_in_production() -> None:
-    result = manage("check", "--deploy", env={**PRODUCTION, "WALLETS_FAUCET": "true"})
+def test_the_faucet_is_refused_in_production_by_every_command_not_only_the_deploy_check() -> None:
+    result = manage("check", env={**PRODUCTION, "WALLETS_FAUCET": "true"})
 
     assert result.returncode != 0
     assert "workwall.E008" in result.stderr

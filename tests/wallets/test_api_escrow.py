@@ -269,7 +269,7 @@ def test_a_partial_approval_is_an_offer_the_contributor_accepts(
     )
     assert available(contributor_bob) == 0
 
-    accepted = post(api_as(contributor_bob), url(submitted, "accept-partial"))
+    accepted = post(api_as(contributor_bob), url(submitted, "accept-partial"), {"amount": "600.5"})
 
     assert accepted.status_code == 200
     body = accepted.json()
@@ -286,7 +286,7 @@ def test_a_partial_approval_is_an_offer_the_contributor_accepts(
 
 
 def test_accepting_without_an_offer_is_refused(api_as: Any, submitted: Milestone, contributor_bob: User) -> None:
-    response = post(api_as(contributor_bob), url(submitted, "accept-partial"))
+    response = post(api_as(contributor_bob), url(submitted, "accept-partial"), {"amount": "1"})
 
     assert response.status_code == 409
     assert response.json()["code"] == "no_offer"
@@ -295,10 +295,39 @@ def test_accepting_without_an_offer_is_refused(api_as: Any, submitted: Milestone
 def test_the_client_cannot_accept_their_own_offer(api_as: Any, submitted: Milestone, client_alice: User) -> None:
     escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=500 * USDC, note="Half.")
 
-    response = post(api_as(client_alice), url(submitted, "accept-partial"))
+    response = post(api_as(client_alice), url(submitted, "accept-partial"), {"amount": "500"})
 
     assert response.status_code == 403
     assert response.json()["code"] == "not_contributor"
+
+
+def test_the_contributor_accepts_only_the_offer_they_saw(
+    api_as: Any, submitted: Milestone, client_alice: User, contributor_bob: User
+) -> None:
+    escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=900 * USDC, note="Nearly all.")
+    seen = api_as(contributor_bob).get(url(submitted)).json()["partial_offer"]
+    escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=1, note="Changed my mind.")
+
+    response = post(api_as(contributor_bob), url(submitted, "accept-partial"), {"amount": seen})
+
+    assert seen == "900"
+    assert response.status_code == 409
+    assert response.json()["code"] == "offer_changed"
+    assert "0.000001 USDC" in response.json()["detail"]
+    assert available(contributor_bob) == 0
+    assert hold(submitted) == 1_000 * USDC
+
+
+def test_accepting_needs_the_offered_amount(
+    api_as: Any, submitted: Milestone, client_alice: User, contributor_bob: User
+) -> None:
+    escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=500 * USDC, note="Half.")
+
+    response = post(api_as(contributor_bob), url(submitted, "accept-partial"))
+
+    assert response.status_code == 400
+    assert "amount" in response.json()["errors"]
+    assert hold(submitted) == 1_000 * USDC
 
 
 APPROVE_BAD_AMOUNTS = [

@@ -358,7 +358,9 @@ def busy_ledger(
         escrow.milestone_fund(milestone=milestone, actor=client_alice)
     escrow.milestone_submit(milestone=first, actor=contributor_bob, note="Done.")
     escrow.milestone_approve(milestone=first, actor=client_alice, amount=600 * USDC, note="Part.")
-    escrow.milestone_accept_partial(milestone=first, actor=contributor_bob)
+    escrow.milestone_accept_partial(
+        milestone=first, actor=contributor_bob, offer=Milestone.objects.get(pk=first.pk).partial_offer
+    )
     dispute = escrow.milestone_dispute(milestone=second, actor=contributor_bob, reason="Unpaid.")
     escrow.dispute_resolve(
         dispute=dispute, arbiter=moderator, to_contributor=3_000 * USDC, to_client=1_000 * USDC, resolution="Most."

@@ -488,7 +488,7 @@ def test_a_partial_approval_is_an_offer_that_moves_nothing(
     assert (stored.partial_offer, stored.partial_offer_note) == (600 * USDC, "The dashboards are missing.")
     assert stored.review_due_at is not None  # the window keeps running
     assert money() == before
-    assert inbox(contributor_bob) == ["milestone_approved"]
+    assert inbox(contributor_bob) == ["milestone_partial_offered"]
     assert_audited(submitted, "milestone.offer_partial", client_alice, "submitted", "submitted", partial_offer="600")
 
 
@@ -504,7 +504,9 @@ def test_accepting_a_partial_approval_releases_the_part_and_refunds_the_rest(
 ) -> None:
     escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=600 * USDC, note="No dashboards.")
 
-    escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob)
+    escrow.milestone_accept_partial(
+        milestone=submitted, actor=contributor_bob, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+    )
 
     stored = fresh(submitted)
     assert stored.status == Status.APPROVED
@@ -532,7 +534,9 @@ def test_an_offer_of_one_base_unit_pays_one_and_refunds_the_rest(
     submitted: Milestone, client_alice: User, contributor_bob: User
 ) -> None:
     escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=1, note="Nothing works.")
-    escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob)
+    escrow.milestone_accept_partial(
+        milestone=submitted, actor=contributor_bob, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+    )
 
     stored = fresh(submitted)
     assert (stored.released_amount, stored.fee_amount, stored.refunded_amount) == (1, 0, 1_000 * USDC - 1)
@@ -543,12 +547,20 @@ def test_an_offer_of_one_base_unit_pays_one_and_refunds_the_rest(
 def test_only_the_contributor_accepts_an_offer_that_exists(
     submitted: Milestone, client_alice: User, contributor_bob: User, mallory: User
 ) -> None:
-    error = refusal(lambda: escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob))
+    error = refusal(
+        lambda: escrow.milestone_accept_partial(
+            milestone=submitted, actor=contributor_bob, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+        )
+    )
     assert (error.code, error.status_code) == ("no_offer", 409)
     escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=600 * USDC, note="Part.")
 
     for actor in (client_alice, mallory):
-        error = refusal(lambda actor=actor: escrow.milestone_accept_partial(milestone=submitted, actor=actor))
+        error = refusal(
+            lambda actor=actor: escrow.milestone_accept_partial(
+                milestone=submitted, actor=actor, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+            )
+        )
         assert (error.code, error.status_code) == ("not_contributor", 403)
 
     assert fresh(submitted).status == Status.SUBMITTED
@@ -564,9 +576,11 @@ def test_asking_for_changes_withdraws_the_offer(
     stored = fresh(submitted)
     assert (stored.partial_offer, stored.partial_offer_note) == (None, "")
     submit(submitted, contributor_bob)
-    assert refusal(lambda: escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob)).code == (
-        "no_offer"
-    )
+    assert refusal(
+        lambda: escrow.milestone_accept_partial(
+            milestone=submitted, actor=contributor_bob, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+        )
+    ).code == ("no_offer")
 
 
 def test_a_later_full_approval_replaces_the_offer(
@@ -578,7 +592,11 @@ def test_a_later_full_approval_replaces_the_offer(
 
     assert fresh(submitted).released_amount == 975 * USDC
     assert fresh(submitted).partial_offer is None
-    error = refusal(lambda: escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob))
+    error = refusal(
+        lambda: escrow.milestone_accept_partial(
+            milestone=submitted, actor=contributor_bob, offer=Milestone.objects.get(pk=submitted.pk).partial_offer
+        )
+    )
     assert error.code == "not_submitted"
     assert available(contributor_bob) == 975 * USDC
 
@@ -643,6 +661,22 @@ def test_a_client_cannot_refund_a_milestone_disputed_before_any_submission(
     assert (error.code, error.status_code) == ("disputed", 409)
     assert "arbiter" in error.message
     assert money() == before
+
+
+def test_the_contributor_cannot_accept_an_offer_the_client_has_since_lowered(
+    submitted: Milestone, client_alice: User, contributor_bob: User
+) -> None:
+    escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=900 * USDC, note="Nearly all.")
+    escrow.milestone_approve(milestone=submitted, actor=client_alice, amount=1, note="Changed my mind.")
+    before = money()
+
+    error = refusal(
+        lambda: escrow.milestone_accept_partial(milestone=submitted, actor=contributor_bob, offer=900 * USDC)
+    )
+
+    assert (error.code, error.status_code) == ("offer_changed", 409)
+    assert money() == before
+    assert hold(submitted) == 1_000 * USDC
 
 
 def test_a_refunded_milestone_is_not_refunded_twice(funded: Milestone, client_alice: User) -> None:
@@ -776,9 +810,11 @@ def test_a_disputed_milestone_cannot_be_approved_refunded_by_the_client_or_accep
 
     assert refusal(lambda: escrow.milestone_approve(milestone=milestone, actor=client_alice)).code == "not_submitted"
     assert refusal(lambda: escrow.milestone_refund(milestone=milestone, actor=client_alice)).code == "disputed"
-    assert refusal(lambda: escrow.milestone_accept_partial(milestone=milestone, actor=contributor_bob)).code == (
-        "not_submitted"
-    )
+    assert refusal(
+        lambda: escrow.milestone_accept_partial(
+            milestone=milestone, actor=contributor_bob, offer=Milestone.objects.get(pk=milestone.pk).partial_offer
+        )
+    ).code == ("not_submitted")
     assert refusal(lambda: submit(milestone, contributor_bob)).code == "not_submittable"
     assert money() == before
 
@@ -1033,7 +1069,9 @@ def test_every_path_ends_with_the_holds_empty_and_the_money_accounted_for(
     escrow.milestone_approve(milestone=first, actor=client_alice)
     submit(second, contributor_bob)
     escrow.milestone_approve(milestone=second, actor=client_alice, amount=3_000 * USDC, note="One chain is missing.")
-    escrow.milestone_accept_partial(milestone=second, actor=contributor_bob)
+    escrow.milestone_accept_partial(
+        milestone=second, actor=contributor_bob, offer=Milestone.objects.get(pk=second.pk).partial_offer
+    )
 
     assert hold(first) == hold(second) == 0
     assert available(contributor_bob) == 975 * USDC + 2_925 * USDC

@@ -36,7 +36,7 @@ from tests.wallets.evm_fixtures import (
     mint,
     send_tokens,
 )
-from wallets import payouts, selectors
+from wallets import ledger, payouts, selectors
 from wallets.chains import evm, get_backend
 from wallets.chains.erc20 import ChainError, Erc20Treasury
 from wallets.chains.evm import EvmBackend
@@ -95,7 +95,17 @@ def chain(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Chain:
 
 
 def funded(user: User, chain: Chain, tokens: int = 100) -> User:
-    payouts.faucet(user=user, token=chain.token, amount=tokens * ONE_TOKEN)
+    """Give ``user`` an available balance of the on-chain token, as a credited deposit
+    would (the faucet refuses tokens that exist on chain)."""
+    ledger.post(
+        kind=LedgerTransaction.Kind.DEPOSIT,
+        token=chain.token,
+        lines=[
+            ledger.Line(ledger.external_account(chain.token), -tokens * ONE_TOKEN),
+            ledger.Line(ledger.available_account(user, chain.token), tokens * ONE_TOKEN),
+        ],
+        memo="Test deposit",
+    )
     return user
 
 

@@ -378,7 +378,7 @@ class LedgerMachine(RuleBasedStateMachine):
             refused = "no_offer"
         else:
             refused = None
-        call = lambda: escrow.milestone_accept_partial(milestone=milestone, actor=m.project.contributor)  # noqa: E731
+        call = lambda: escrow.milestone_accept_partial(milestone=milestone, actor=m.project.contributor, offer=m.offer)  # noqa: E731
         if self.expect(call, refused):
             assert m.offer is not None
             self.model.settle(m, m.offer, m.amount - m.offer, Status.APPROVED)

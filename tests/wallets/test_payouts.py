@@ -122,6 +122,16 @@ def test_the_faucet_refuses_an_inactive_token(contributor_bob: User, usdc: Token
     assert (error.code, error.field) == ("token_inactive", "token")
 
 
+def test_the_faucet_never_gives_a_token_that_exists_on_chain(contributor_bob: User, usdc: Token) -> None:
+    usdc.contract_address = "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"
+    usdc.save()
+
+    error = refusal(lambda: payouts.faucet(user=contributor_bob, token=usdc, amount=1))
+
+    assert (error.code, error.status_code) == ("faucet_onchain_token", 403)
+    assert available(contributor_bob) == 0
+
+
 @pytest.mark.parametrize("amount", [0, -5 * USDC])
 def test_the_faucet_refuses_a_zero_or_negative_amount(alice_funded: User, usdc: Token, amount: int) -> None:
     """Zero would be an empty (unbalanced) transaction and a negative amount a
