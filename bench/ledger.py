@@ -45,8 +45,7 @@ def percentile(values: list[float], q: float) -> float:
 def report(name: str, latencies: list[float], elapsed: float) -> str:
     ms = [v * 1000 for v in latencies]
     return (
-        f"| {name} | {len(ms)} | {len(ms) / elapsed:,.0f} | {statistics.median(ms):.1f} | "
-        f"{percentile(ms, 0.99):.1f} |"
+        f"| {name} | {len(ms)} | {len(ms) / elapsed:,.0f} | {statistics.median(ms):.1f} | {percentile(ms, 0.99):.1f} |"
     )
 
 

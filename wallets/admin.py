@@ -1,4 +1,5 @@
-"""Admin for wallets: tokens (editable), and read-only views of the ledger, the
+"""Admin for wallets: tokens (editable, but not their decimals, chain and contract
+once the ledger holds an account in them), and read-only views of the ledger, the
 payouts, the audit trail and disputes.
 
 Ledger rows are immutable (a mistake is fixed by a reversing transaction), and
@@ -31,12 +32,24 @@ from wallets.models import (
     Withdrawal,
 )
 
+# What ledger amounts of a token mean: base units per token, and which contract on
+# which chain pays them out. Fixed once the ledger holds any account in the token.
+TOKEN_LEDGER_FIELDS = ("decimals", "chain_id", "contract_address")
+
 
 @admin.register(Token)
 class TokenAdmin(admin.ModelAdmin[Token]):
     list_display = ["symbol", "name", "decimals", "chain_id", "contract_address", "is_active"]
     list_filter = ["is_active", "chain_id"]
     search_fields = ["symbol", "name", "contract_address"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Token | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Account.objects.filter(token=obj).exists():
+            # Changing them would change what every balance in the token is worth,
+            # or where withdrawals of it are paid.
+            fields += TOKEN_LEDGER_FIELDS
+        return fields
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

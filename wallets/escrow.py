@@ -368,7 +368,7 @@ def milestone_accept_partial(*, milestone: Milestone, actor: User, offer: int | 
     if offer != milestone.partial_offer:
         token = milestone.project.budget_token
         raise InvalidState(
-            f"The client changed the offer to {token.humanize(milestone.partial_offer)}: "
+            f"The client changed the offer to {token.humanize_exact(milestone.partial_offer)}: "
             "look at the new offer before you accept it.",
             code="offer_changed",
         )

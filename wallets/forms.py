@@ -11,9 +11,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from wallets.amounts import AmountError, parse_amount
+from wallets.amounts import MAX_BASE_UNITS, AmountError, parse_amount
 from wallets.escrow import MAX_LINKS
 from wallets.models import Token
+from wallets.panels import exact_amount
 
 
 def _amount_input(placeholder: str = "100") -> forms.TextInput:
@@ -37,6 +38,37 @@ def _parse(token: Token, text: str, *, allow_zero: bool = False) -> int:
 
 class ConfirmForm(forms.Form):
     """A confirmation without inputs: it carries the service's refusal, if any."""
+
+
+class AcceptOfferForm(forms.Form):
+    """Accepting a partial offer. It carries, hidden, the offer the page showed
+    (base units as a string of digits; ``cleaned_data["offer"]`` is an int), so the
+    service can refuse an offer the client changed since (``offer_changed``)."""
+
+    offer = forms.CharField(required=False, max_length=len(str(MAX_BASE_UNITS)), widget=forms.HiddenInput)
+
+    @classmethod
+    def showing(cls, offer: int, *, error: str) -> AcceptOfferForm:
+        """A form carrying ``offer`` (the offer as it is now) with ``error`` on top:
+        the page again after the offer changed under the contributor."""
+        form = cls({"offer": str(offer)})
+        form.is_valid()
+        form.add_error(None, forms.ValidationError(error, code="offer_changed"))
+        return form
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = data.get("offer") or ""
+        # ASCII digits only: str.isdigit() alone accepts "²", which int() refuses.
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_BASE_UNITS:
+            # The field is hidden, so its error is the form's: only a stale or
+            # tampered page gets here.
+            raise forms.ValidationError(
+                "This page does not say which offer you accept. Open the milestone again and accept from there.",
+                code="invalid_offer",
+            )
+        data["offer"] = int(text)
+        return data
 
 
 class _TokenAmountForm(forms.Form):
@@ -164,7 +196,7 @@ class ResolveForm(forms.Form):
         if isinstance(to_contributor, int) and isinstance(to_client, int) and to_contributor + to_client != self.hold:
             self.add_error(
                 "to_contributor",
-                f"The two amounts must add up to the {self.token.humanize(self.hold)} held; "
-                f"they add up to {self.token.humanize(to_contributor + to_client)}.",
+                f"The two amounts must add up to the {exact_amount(self.hold, self.token)} held; "
+                f"they add up to {exact_amount(to_contributor + to_client, self.token)}.",
             )
         return data

@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from config.errors import InvalidState
 from marketplace.models import Milestone
-from wallets.amounts import humanize_units
 from wallets.arithmetic import check_balanced
 from wallets.models import Account, LedgerEntry, LedgerTransaction, Token
 
@@ -67,8 +66,7 @@ def external_account(token: Token) -> Account:
 def _shortfall_message(account: Account, balance: int, needed: int) -> str:
     token = account.token
 
-    def exact(units: int) -> str:  # never rounded: "needs 10,000" must not hide a last base unit
-        return f"{humanize_units(units, token.decimals, max_fraction=token.decimals)} {token.symbol}"
+    exact = token.humanize_exact  # never rounded: "needs 10,000" must not hide a last base unit
 
     if account.kind == Account.Kind.AVAILABLE:
         return (

@@ -52,8 +52,13 @@ class Token(models.Model):
         return format_units(units, self.decimals)
 
     def humanize(self, units: int) -> str:
-        """Base units -> "1,500.25 USDC" for people."""
+        """Base units -> "1,500.25 USDC" for people (large amounts to two decimals)."""
         return f"{humanize_units(units, self.decimals)} {self.symbol}"
+
+    def humanize_exact(self, units: int) -> str:
+        """Base units -> "1,500.250001 USDC": every significant decimal, for anything
+        that states what money moves or is missing."""
+        return f"{humanize_units(units, self.decimals, max_fraction=self.decimals)} {self.symbol}"
 
 
 class SiweNonce(models.Model):

@@ -11,11 +11,15 @@ decision, entered in a form elsewhere, are posted once to be reviewed
 (``confirm`` absent), then once more to be done (``confirm=yes``).
 
 Double submission: every money form carries a single-use token (``once``). The
-first POST that carries it claims it with an atomic ``cache.add`` (shared by
-every worker through Redis in production); a repeat of the same form is told it
-was already sent and changes nothing. A refused action releases its token, so
-the corrected form can be sent again. The escrow state machine is the second
-line: a milestone is funded once and settles once.
+first POST that carries it claims it with a committed database row before the
+action runs (``wallets.web_idempotency``: seen by every worker at once); a repeat
+of the same form is told it was already sent and changes nothing. A refused
+action releases its token, so the corrected form can be sent again. The escrow
+state machine is the second line: a milestone is funded once and settles once.
+
+Amounts on the pages that move money (the confirmations, their buttons, the fee
+lines) are exact: every significant decimal (``panels.exact_amount``), never
+rounded for reading as elsewhere.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
@@ -48,6 +52,7 @@ from marketplace.models import Milestone
 from marketplace.selectors import project_visible_queryset
 from wallets import escrow, panels, payouts, selectors
 from wallets.forms import (
+    AcceptOfferForm,
     ConfirmForm,
     DisputeForm,
     FaucetForm,
@@ -60,11 +65,13 @@ from wallets.forms import (
 )
 from wallets.ledger import InsufficientFunds
 from wallets.models import Dispute, LedgerEntry, Token, Withdrawal
+from wallets.panels import exact_amount
+from wallets.web_idempotency import form_claim, form_claim_done, form_claim_release, form_fingerprint
 
 HISTORY_PAGE_SIZE = 25
 WITHDRAWALS_SHOWN = 20
 ONCE_FIELD = "once"
-ONCE_SECONDS = 24 * 60 * 60
+ONCE_MAX_LENGTH = 64
 ESCROW_FIELDS = [
     "status",
     "fee_bps",
@@ -128,30 +135,50 @@ def _money_view(
     return wrapper
 
 
+def _attach_refusal(error: DomainError, form: Form) -> None:
+    """A service's refusal onto ``form``: the field it names, else the form's
+    non-field errors, keeping its ``code`` (``form.has_error(..., code)``)."""
+    field = error.field if error.field and error.field in form.fields else None
+    if isinstance(error, InsufficientFunds) and "amount" in form.fields:
+        field = "amount"
+    form.add_error(field, ValidationError(error.message, code=error.code))
+
+
 def _perform(request: HttpRequest, form: Form, call: Callable[[], R], *, done_url: str) -> R | None:
     """Run one money action for ``form``, once: its result, or None with the
     service's refusal attached to ``form``. Raises _AlreadySent for a form that was
-    sent before, and lets PermissionDenied and NotFound through (403/404 pages)."""
-    token = request.POST.get(ONCE_FIELD, "")[:64]
-    key = f"wallets:once:{request.user.pk}:{token}" if token else ""
-    if key and not cache.add(key, 1, ONCE_SECONDS):
-        raise _AlreadySent(done_url)
+    sent before, and lets PermissionDenied and NotFound through (403/404 pages).
+
+    The form's token is claimed in the database before ``call`` runs (committed on
+    its own: this must not run inside an atomic block); the claim is marked done
+    when ``call`` succeeded and released when it raised, since nothing moved."""
+    token = request.POST.get(ONCE_FIELD, "")[:ONCE_MAX_LENGTH]
+    claim = None
+    if token:
+        view = request.resolver_match.view_name if request.resolver_match else ""
+        claim = form_claim(
+            user=_user(request),
+            token=token,
+            request_hash=form_fingerprint(view=view, path=request.path, data=request.POST, token_field=ONCE_FIELD),
+        )
+        if claim is None:
+            raise _AlreadySent(done_url)
     try:
-        return call()
+        result = call()
     except DomainError as error:
-        if key:
-            cache.delete(key)  # nothing happened: the corrected form may be sent again
+        if claim:
+            form_claim_release(claim)  # nothing happened: the corrected form may be sent again
         if isinstance(error, PermissionDenied | NotFound):
             raise
-        if isinstance(error, InsufficientFunds) and "amount" in form.fields:
-            form.add_error("amount", error.message)
-        else:
-            attach_domain_error(error, form)
+        _attach_refusal(error, form)
         return None
     except BaseException:
-        if key:
-            cache.delete(key)  # rolled back: nothing happened
+        if claim:
+            form_claim_release(claim)  # rolled back: nothing happened
         raise
+    if claim:
+        form_claim_done(claim)
+    return result
 
 
 def _paginate(request: HttpRequest, items: QuerySet[Any], size: int) -> Page[Any]:
@@ -299,17 +326,18 @@ def faucet(request: HttpRequest) -> HttpResponse:
             done_url=_wallet_url(),
         )
         if done is not None:
-            messages.success(request, f"{token.humanize(amount)} of test tokens added to your available balance.")
+            messages.success(request, f"{exact_amount(amount, token)} of test tokens added to your available balance.")
             return redirect(_wallet_url())
     return _wallet_page(request, faucet_form=form)
 
 
 def _withdrawal_message(withdrawal: Withdrawal) -> str:
     if withdrawal.status == Withdrawal.Status.CONFIRMED:
-        return f"Paid: {withdrawal.amount_display} sent to {withdrawal.to_address}."
+        return f"Paid: {exact_amount(withdrawal.amount, withdrawal.token)} sent to {withdrawal.to_address}."
     if withdrawal.status == Withdrawal.Status.FAILED:
         return f"The withdrawal failed: {withdrawal.failure_reason} The amount is back in your balance."
-    return f"Your withdrawal of {withdrawal.amount_display} is on its way. Its status is listed below."
+    amount = exact_amount(withdrawal.amount, withdrawal.token)
+    return f"Your withdrawal of {amount} is on its way. Its status is listed below."
 
 
 @login_required
@@ -337,7 +365,8 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         else:
             if amount > available:
                 form.add_error(
-                    "amount", f"Your available balance is {token.humanize(available)}: you can withdraw up to that."
+                    "amount",
+                    f"Your available balance is {exact_amount(available, token)}: you can withdraw up to that.",
                 )
             elif step == "yes":
                 withdrawal = _perform(
@@ -357,7 +386,6 @@ def withdraw(request: HttpRequest) -> HttpResponse:
                         "token": token,
                         "amount": amount,
                         "amount_text": token.format(amount),
-                        "amount_display": token.humanize(amount),
                         "destination": destination,
                         "is_own_address": destination == user.address,
                         "facts": [
@@ -459,6 +487,8 @@ def milestone_fund(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request, milestone, ("client",), "fund its milestones")
     user = _user(request)
     _, contributor = _names(milestone)
+    token = milestone.project.budget_token
+    amount = exact_amount(milestone.amount, token)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         funded = _perform(
@@ -471,10 +501,8 @@ def milestone_fund(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(
                 request,
                 milestone,
-                f"“{milestone.title}” is funded: {milestone.amount_display} is held in escrow. "
-                f"{contributor} has been told to start.",
+                f"“{milestone.title}” is funded: {amount} is held in escrow. {contributor} has been told to start.",
             )
-    token = milestone.project.budget_token
     available = selectors.available_balance(user, token)
     shortfall = max(milestone.amount - available, 0)
     quote = escrow.fee_quote(milestone)
@@ -490,16 +518,17 @@ def milestone_fund(request: HttpRequest, pk: int) -> HttpResponse:
         action="fund",
         title=f"Fund “{milestone.title}”?",
         intro=[
-            f"{milestone.amount_display} moves from your available balance into escrow. Nobody can spend it "
+            f"{amount} moves from your available balance into escrow. Nobody can spend it "
             f"while it is held: it goes to {contributor} when you approve the work, or back to you if you "
             "cancel before any work is submitted.",
             f"When it is released: {panels.fee_sentence(quote, token, contributor)}.",
         ],
-        button=f"Fund {milestone.amount_display}",
+        button=f"Fund {amount}",
         form=form,
         facts=facts,
         blocked=(
-            f"Your available balance is {token.humanize(shortfall)} short. Add funds in your wallet, then come back."
+            f"Your available balance is {exact_amount(shortfall, token)} short. "
+            "Add funds in your wallet, then come back."
             if shortfall
             else ""
         ),
@@ -616,8 +645,9 @@ def milestone_approve(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(
                 request,
                 milestone,
-                f"“{milestone.title}” is approved: {contributor} received {token.humanize(approved.released_amount)} "
-                f"(after the {token.humanize(approved.fee_amount)} fee).",
+                f"“{milestone.title}” is approved: {contributor} received "
+                f"{exact_amount(approved.released_amount, token)} "
+                f"(after the {exact_amount(approved.fee_amount, token)} fee).",
             )
     quote = escrow.fee_quote(milestone)
     return _action_page(
@@ -628,7 +658,7 @@ def milestone_approve(request: HttpRequest, pk: int) -> HttpResponse:
         intro=[
             f"The whole hold is released: {panels.fee_sentence(quote, token, contributor)}. This cannot be undone.",
         ],
-        button=f"Approve and release {milestone.amount_display}",
+        button=f"Approve and release {exact_amount(milestone.amount, token)}",
         form=form,
         facts=[
             Fact("Released from escrow", quote.amount),
@@ -664,14 +694,15 @@ def milestone_approve_part(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     milestone,
                     f"You approved the whole amount: {contributor} received "
-                    f"{token.humanize(result.released_amount)} (after the {token.humanize(result.fee_amount)} fee).",
+                    f"{exact_amount(result.released_amount, token)} "
+                    f"(after the {exact_amount(result.fee_amount, token)} fee).",
                 )
             offer = result.partial_offer or 0
             return _done(
                 request,
                 milestone,
-                f"Your offer of {token.humanize(offer)} is sent to {contributor}. If they accept, "
-                f"{token.humanize(milestone.amount - offer)} comes back to you; they may open a dispute instead.",
+                f"Your offer of {exact_amount(offer, token)} is sent to {contributor}. If they accept, "
+                f"{exact_amount(milestone.amount - offer, token)} comes back to you; they may open a dispute instead.",
             )
     quote = escrow.fee_quote(milestone)
     due = f"{milestone.review_due_at:%-d %b %Y}" if milestone.review_due_at else ""
@@ -681,8 +712,8 @@ def milestone_approve_part(request: HttpRequest, pk: int) -> HttpResponse:
         action="approve_part",
         title=f"Approve part of “{milestone.title}”",
         intro=[
-            f"Offer to settle for part of the {milestone.amount_display} held: that part goes to {contributor} "
-            f"(less the {quote.fee_percent} fee) and the rest comes back to you.",
+            f"Offer to settle for part of the {exact_amount(milestone.amount, token)} held: "
+            f"that part goes to {contributor} (less the {quote.fee_percent} fee) and the rest comes back to you.",
             f"Nothing moves until {contributor} accepts. They may instead open a dispute, and an arbiter decides.",
             (
                 f"Meanwhile the review clock keeps running: if neither of you acts by {due}, "
@@ -707,22 +738,39 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     client, _ = _names(milestone)
     token = milestone.project.budget_token
-    form = ConfirmForm(_posted(request))
+    # The form carries the offer this page shows; the service refuses the POST if
+    # the client has changed it since, so nobody accepts an amount they were not shown.
+    offered = milestone.partial_offer
+    form = AcceptOfferForm(_posted(request), initial={"offer": "" if offered is None else str(offered)})
     if request.method == "POST" and form.is_valid():
+        shown: int = form.cleaned_data["offer"]
         settled = _perform(
             request,
             form,
-            lambda: escrow.milestone_accept_partial(milestone=milestone, actor=user),
+            lambda: escrow.milestone_accept_partial(milestone=milestone, actor=user, offer=shown),
             done_url=milestone.get_absolute_url(),
         )
         if settled is not None:
             return _done(
                 request,
                 milestone,
-                f"You accepted: {token.humanize(settled.released_amount)} is in your available balance "
-                f"(after the {token.humanize(settled.fee_amount)} fee), and "
-                f"{token.humanize(settled.refunded_amount)} went back to {client}.",
+                f"You accepted: {exact_amount(settled.released_amount, token)} is in your available balance "
+                f"(after the {exact_amount(settled.fee_amount, token)} fee), and "
+                f"{exact_amount(settled.refunded_amount, token)} went back to {client}.",
             )
+        if form.has_error(NON_FIELD_ERRORS, code="offer_changed"):
+            milestone.refresh_from_db(fields=ESCROW_FIELDS)
+            if milestone.partial_offer is not None:
+                # The page again, with the new amounts and a form that carries the new offer.
+                form = AcceptOfferForm.showing(
+                    milestone.partial_offer,
+                    error=(
+                        f"{client} changed the offer while this page was open: it is now "
+                        f"{exact_amount(milestone.partial_offer, token)}, not the {exact_amount(shown, token)} "
+                        "you were shown. Nothing has moved. Read the new amounts below, then accept them or "
+                        "open a dispute."
+                    ),
+                )
     offer = milestone.partial_offer or 0
     quote = escrow.fee_quote(milestone, offer)
     return _action_page(
@@ -734,7 +782,7 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
             "Accepting settles the milestone for good: you receive the offered part less the fee, and the rest "
             f"goes back to {client}. If you disagree, open a dispute instead and an arbiter decides.",
         ],
-        button=f"Accept {token.humanize(offer)}",
+        button=f"Accept {exact_amount(offer, token)}",
         form=form,
         facts=[
             Fact("Held in escrow", milestone.amount),
@@ -755,6 +803,7 @@ def milestone_refund(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request, milestone, ("client",), "cancel a milestone")
     user = _user(request)
     _, contributor = _names(milestone)
+    token = milestone.project.budget_token
     form = RefundForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         refunded = _perform(
@@ -764,11 +813,10 @@ def milestone_refund(request: HttpRequest, pk: int) -> HttpResponse:
             done_url=milestone.get_absolute_url(),
         )
         if refunded is not None:
-            token = milestone.project.budget_token
             return _done(
                 request,
                 milestone,
-                f"“{milestone.title}” is refunded: {token.humanize(refunded.refunded_amount)} is back in your "
+                f"“{milestone.title}” is refunded: {exact_amount(refunded.refunded_amount, token)} is back in your "
                 f"available balance. {contributor} has been told.",
             )
     return _action_page(
@@ -780,7 +828,7 @@ def milestone_refund(request: HttpRequest, pk: int) -> HttpResponse:
             f"The whole hold goes back to your available balance and {contributor} is told. This is possible "
             "only before any work is submitted, and it cannot be undone.",
         ],
-        button=f"Refund {milestone.amount_display}",
+        button=f"Refund {exact_amount(milestone.amount, token)}",
         form=form,
         facts=[Fact("Back to your available balance", milestone.amount, strong=True)],
         danger=True,
@@ -795,6 +843,7 @@ def milestone_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request, milestone, ("client", "contributor"), "open a dispute")
     user = _user(request)
     client, contributor = _names(milestone)
+    token = milestone.project.budget_token
     form = DisputeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         dispute = _perform(
@@ -817,8 +866,8 @@ def milestone_dispute(request: HttpRequest, pk: int) -> HttpResponse:
         action="dispute",
         title=f"Open a dispute on “{milestone.title}”?",
         intro=[
-            f"A WorkWall arbiter reviews the milestone and splits the {milestone.amount_display} held between "
-            f"{contributor} and {client}: anything from all of it to one side to all of it to the other. "
+            f"A WorkWall arbiter reviews the milestone and splits the {exact_amount(milestone.amount, token)} held "
+            f"between {contributor} and {client}: anything from all of it to one side to all of it to the other. "
             f"The part released to {contributor} pays the {quote.fee_percent} fee.",
             "Until the decision the funds stay in escrow and the automatic release is stopped.",
         ],

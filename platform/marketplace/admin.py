@@ -1,12 +1,24 @@
 """Admin for every marketplace model. Moderators (staff) hide projects and
-profiles through the actions, which call the moderation services."""
+profiles through the actions, which call the moderation services.
+
+Money is attached to a project once its contributor is chosen, and to a milestone
+once it is funded: from then on only ``wallets.escrow`` changes them, with its
+locks, ledger entries and audit rows. So the admin shows a milestone's escrow
+fields read-only, and its project, amount and status too once it has left
+``pending``; a project's parties, token and status once it is no longer editable
+(``Project.is_editable``); and deletes no milestone that has left ``pending``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -54,10 +66,69 @@ class SkillAdmin(admin.ModelAdmin[Skill]):
     prepopulated_fields = {"slug": ("name",)}
 
 
+# Written by wallets.escrow alone.
+MILESTONE_ESCROW_FIELDS = (
+    "fee_bps",
+    "funded_at",
+    "submitted_at",
+    "review_due_at",
+    "settled_at",
+    "released_amount",
+    "fee_amount",
+    "refunded_amount",
+    "partial_offer",
+    "partial_offer_note",
+)
+# Editable only while the milestone is pending (no money attached yet).
+MILESTONE_TERMS_FIELDS = ("project", "amount")
+# Editable only while the project is editable (draft or open).
+PROJECT_LOCKED_FIELDS = ("owner", "contributor", "budget_token", "status")
+
+
+def _is_pending(milestone: Milestone | None) -> bool:
+    """A milestone not saved yet, or one with no money attached."""
+    return milestone is None or milestone.pk is None or milestone.status == Milestone.Status.PENDING
+
+
+class MilestoneInlineForm(forms.ModelForm[Milestone]):
+    """One row of a project's milestones: its amount is locked once the milestone
+    has left ``pending`` (a disabled field ignores what is posted for it)."""
+
+    class Meta:
+        model = Milestone
+        fields = ["order", "title", "amount", "due_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not _is_pending(self.instance):
+            self.fields["amount"].disabled = True
+
+
+class MilestoneInlineFormSet(BaseInlineFormSet[Milestone, Project, forms.ModelForm[Milestone]]):
+    """A project's milestones: a row that has left ``pending`` cannot be deleted."""
+
+    def clean(self) -> None:
+        # Before the admin's own check (in super().clean()), which refuses only
+        # deletes that the ledger's PROTECT foreign keys would block, in its words.
+        for form in self.forms:
+            deleting = self.can_delete and getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME, False)
+            if deleting and not _is_pending(form.instance):
+                raise ValidationError(
+                    f"“{form.instance.title}” is {form.instance.get_status_display().lower()}: money is attached "
+                    "to it, so it cannot be deleted. Settle it through escrow instead.",
+                    code="milestone_not_pending",
+                )
+        super().clean()
+
+
 class MilestoneInline(admin.TabularInline[Milestone, Project]):
     model = Milestone
+    form = MilestoneInlineForm
+    formset = MilestoneInlineFormSet
     extra = 0
     fields = ["order", "title", "amount", "due_date", "status"]
+    # The status moves only through wallets.escrow (funding starts it).
+    readonly_fields = ["status"]
 
 
 @admin.register(Project)
@@ -71,6 +142,12 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
     inlines = [MilestoneInline]
     actions = ["hide", "unhide"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Project | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_editable:
+            fields += PROJECT_LOCKED_FIELDS
+        return fields
 
     @admin.display(description="Budget")
     def budget_display(self, obj: Project) -> str:
@@ -91,6 +168,19 @@ class MilestoneAdmin(admin.ModelAdmin[Milestone]):
     list_filter = ["status"]
     search_fields = ["title", "project__title"]
     raw_id_fields = ["project"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Milestone | None = None) -> list[str]:
+        # The status moves only through wallets.escrow: from pending, any other
+        # status needs the funding terms (and the hold) only funding creates.
+        fields = [*super().get_readonly_fields(request, obj), "status", *MILESTONE_ESCROW_FIELDS]
+        if not _is_pending(obj):
+            fields += MILESTONE_TERMS_FIELDS
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
+        # Without obj (the changelist's bulk action) the PROTECT foreign keys of
+        # the ledger still refuse to delete a milestone that holds or held money.
+        return _is_pending(obj) and super().has_delete_permission(request, obj)
 
 
 class ProfileSkillInline(admin.TabularInline[ProfileSkill, ContributorProfile]):

@@ -304,7 +304,7 @@ def test_every_escrow_step_replays_with_its_key(
         (alice, m1 + "request-changes/", {"feedback": "More tests"}, 200),
         (bob, m1 + "submit/", {"note": "Tests added"}, 200),
         (alice, m1 + "approve/", {"amount": "500", "note": "Half"}, 200),
-        (bob, m1 + "accept-partial/", {}, 200),
+        (bob, m1 + "accept-partial/", {"amount": "500"}, 200),
         (alice, m2 + "fund/", {}, 200),
         (alice, m2 + "refund/", {"reason": "Cancelled"}, 200),
     ]

@@ -31,12 +31,19 @@ def url(action: str, milestone: Milestone) -> str:
     return reverse(f"wallets:milestone_{action}", args=[milestone.pk])
 
 
+def hidden(page: Any) -> dict[str, str]:
+    """What a browser sends from the page's form without the person typing it: the
+    single-use token and the form's hidden fields (the offer accepted)."""
+    form = page.context["form"]
+    return {"once": page.context["once"], **{field.html_name: str(field.value()) for field in form.hidden_fields()}}
+
+
 def act(client: Client, action: str, milestone: Milestone, data: dict[str, str] | None = None) -> Any:
     """Open the action's page like a person would, then send its form (with the
-    page's single-use token) and follow the redirect."""
+    page's single-use token and hidden fields) and follow the redirect."""
     page = client.get(url(action, milestone))
     assert page.status_code == 200, page.content.decode()[:500]
-    return client.post(url(action, milestone), {"once": page.context["once"], **(data or {})}, follow=True)
+    return client.post(url(action, milestone), {**hidden(page), **(data or {})}, follow=True)
 
 
 def text(response: Any) -> str:
@@ -305,6 +312,90 @@ def test_a_partial_offer_the_contributor_accepts(
     assert available(client_alice) == 9_400 * USDC
     assert fees() == 15 * USDC
     assert held(submitted) == 0
+
+
+def test_an_offer_lowered_after_the_contributor_opened_the_page_is_not_accepted(
+    alice: Client, bob: Client, client_alice: User, contributor_bob: User, submitted: Milestone
+) -> None:
+    act(alice, "approve_part", submitted, {"amount": "600", "note": "Only the testnet half works."})
+    page = bob.get(url("accept_part", submitted))
+    assertContains(page, "Accept 600 USDC</button>", html=False)
+    assertContains(page, f'<input type="hidden" name="offer" value="{600 * USDC}"', html=False)
+
+    # While Bob reads, Alice lowers her offer.
+    act(alice, "approve_part", submitted, {"amount": "500", "note": "The dashboards are missing too."})
+    response = bob.post(url("accept_part", submitted), hidden(page), follow=True)
+
+    assert response.status_code == 200
+    assert (
+        "Alice Client changed the offer while this page was open: it is now 500 USDC, not the 600 USDC you were "
+        "shown. Nothing has moved." in text(response)
+    )
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.partial_offer) == (Milestone.Status.SUBMITTED, 500 * USDC)
+    assert held(submitted) == 1_000 * USDC
+    assert available(contributor_bob) == 0
+    assert available(client_alice) == 9_000 * USDC
+    assert fees() == 0
+    # The page now shows the new offer, and its form carries it.
+    assertContains(response, "The dashboards are missing too.")
+    assertContains(response, "487.5 USDC")  # 500 less the 2.5 % fee
+    assertContains(response, "Accept 500 USDC</button>", html=False)
+    assert hidden(response)["offer"] == str(500 * USDC)
+
+    accepted = bob.post(url("accept_part", submitted), hidden(response), follow=True)
+
+    assertContains(accepted, "You accepted: 487.5 USDC is in your available balance (after the 12.5 USDC fee)")
+    assert available(contributor_bob) == 487_500_000
+    assert available(client_alice) == 9_500 * USDC
+
+
+def test_accepting_without_saying_which_offer_moves_nothing(
+    alice: Client, bob: Client, contributor_bob: User, submitted: Milestone
+) -> None:
+    act(alice, "approve_part", submitted, {"amount": "600", "note": "Half."})
+    once = bob.get(url("accept_part", submitted)).context["once"]
+
+    for offer in ({}, {"offer": ""}, {"offer": "600"}, {"offer": "-1"}, {"offer": "²"}):
+        response = bob.post(url("accept_part", submitted), {"once": once, **offer})
+        if offer.get("offer") == "600":
+            # 600 base units, not 600 USDC: a different offer.
+            assertContains(response, "changed the offer while this page was open")
+        else:
+            assertContains(response, "This page does not say which offer you accept.")
+
+    submitted.refresh_from_db()
+    assert submitted.status == Milestone.Status.SUBMITTED
+    assert available(contributor_bob) == 0
+    assert held(submitted) == 1_000 * USDC
+
+
+def test_pages_that_move_money_state_amounts_and_fees_exactly(
+    alice: Client, bob: Client, client_alice: User, contributor_bob: User, hired_project: Project
+) -> None:
+    # 2.5 % of 100.016 USDC is 2.5004 USDC: rounded for reading it would show as 2.5.
+    odd = MilestoneFactory(project=hired_project, title="Audit", amount=100_016_000, order=3)
+
+    fund = alice.get(url("fund", odd))
+
+    assertContains(fund, "fee 2.5 % = 2.5004 USDC, Bob Builder receives 97.5156 USDC")
+    assertContains(fund, "Fund 100.016 USDC</button>", html=False)
+    assertContains(fund, 'title="100.016 USDC">100.016 USDC</span>', html=False)
+    assertContains(fund, "9,899.984 USDC")  # available after funding
+
+    assertContains(act(alice, "fund", odd), "“Audit” is funded: 100.016 USDC is held in escrow.")
+    act(bob, "submit", odd, {"note": "Audit report attached.", "links": "https://audit.example.org"})
+    approve = alice.get(url("approve", odd))
+
+    assertContains(approve, "Approve and release 100.016 USDC</button>", html=False)
+    assertContains(approve, 'title="2.5004 USDC">2.5004 USDC</span>', html=False)
+    assertContains(approve, 'title="97.5156 USDC">97.5156 USDC</span>', html=False)
+
+    done = act(alice, "approve", odd)
+
+    assertContains(done, "Bob Builder received 97.5156 USDC (after the 2.5004 USDC fee).")
+    assert available(contributor_bob) == 97_515_600
+    assert fees() == 2_500_400
 
 
 def test_a_partial_amount_that_is_not_a_number_stays_on_the_field(alice: Client, submitted: Milestone) -> None:

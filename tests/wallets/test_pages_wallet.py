@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -18,7 +19,7 @@ from tests.factories import token
 from tests.marketplace.test_pages_security import offences
 from wallets import escrow, payouts
 from wallets.chains.ledger import LedgerBackend
-from wallets.models import Withdrawal
+from wallets.models import IdempotencyKey, Withdrawal
 from wallets.selectors import available_balance
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,70 @@ def test_a_withdrawal_is_confirmed_before_the_money_moves(
     assertContains(again, "That form was already sent")
     assert Withdrawal.objects.count() == 1
     assert available(client_alice) == 8_749_500_000
+
+
+def test_a_withdrawal_with_three_decimals_is_confirmed_with_its_exact_amount(
+    alice: Client, client_alice: User, hired_project: Project
+) -> None:
+    review = alice.post(WITHDRAW, {"token": "USDC", "amount": "1.009", "to_address": DESTINATION})
+
+    assertContains(review, 'Withdraw <span class="money" title="1.009 USDC">1.009 USDC</span>?', html=False)
+    assertContains(review, "Withdraw 1.009 USDC</button>", html=False)
+    assertContains(review, 'title="9998.991 USDC">9,998.991 USDC</span>', html=False)  # available after
+    assertNotContains(review, "Withdraw 1 USDC")
+
+    data = {"token": "USDC", "amount": "1.009", "to_address": DESTINATION, "confirm": "yes"}
+    done = alice.post(WITHDRAW, {**data, "once": review.context["once"]}, follow=True)
+
+    assertContains(done, f"Paid: 1.009 USDC sent to {DESTINATION}.")
+    assert Withdrawal.objects.get().amount == 1_009_000
+    assert available(client_alice) == 9_998_991_000
+
+
+def test_the_same_withdrawal_form_pays_once_even_if_another_worker_gets_the_repeat(
+    alice: Client, client_alice: User, hired_project: Project
+) -> None:
+    review = alice.post(WITHDRAW, {"token": "USDC", "amount": "100", "to_address": DESTINATION})
+    data = {
+        "token": "USDC",
+        "amount": "100",
+        "to_address": DESTINATION,
+        "confirm": "yes",
+        "once": review.context["once"],
+    }
+
+    alice.post(WITHDRAW, data)
+    cache.clear()  # a worker with its own cache: only the database is shared
+    again = alice.post(WITHDRAW, data, follow=True)
+
+    assertContains(again, "That form was already sent, and it is acted on only once.")
+    assert Withdrawal.objects.count() == 1
+    assert available(client_alice) == 9_900 * USDC
+    claim = IdempotencyKey.objects.get(user=client_alice)
+    assert (claim.key, claim.status) == (f"web:{review.context['once']}", IdempotencyKey.Status.DONE)
+
+
+def test_a_refused_withdrawal_frees_its_form_for_the_corrected_one(
+    alice: Client, client_alice: User, hired_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    review = alice.post(WITHDRAW, {"token": "USDC", "amount": "100", "to_address": DESTINATION})
+    data = {
+        "token": "USDC",
+        "amount": "100",
+        "to_address": DESTINATION,
+        "confirm": "yes",
+        "once": review.context["once"],
+    }
+    monkeypatch.setattr(LedgerBackend, "check_token", lambda self, token: "The payout node is down for maintenance.")
+
+    refused = alice.post(WITHDRAW, data)
+
+    assertContains(refused, "The payout node is down for maintenance.")
+    assert not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    done = alice.post(WITHDRAW, data, follow=True)
+    assertContains(done, "Paid: 100 USDC")
+    assert available(client_alice) == 9_900 * USDC
 
 
 def test_the_destination_defaults_to_the_signed_in_address(
