@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
@@ -51,6 +52,7 @@ from marketplace.forms import attach_domain_error
 from marketplace.models import Milestone
 from marketplace.selectors import project_visible_queryset
 from wallets import escrow, panels, payouts, selectors
+from wallets.chains import get_backend
 from wallets.forms import (
     AcceptOfferForm,
     ConfirmForm,
@@ -67,6 +69,8 @@ from wallets.ledger import InsufficientFunds
 from wallets.models import Dispute, LedgerEntry, Token, Withdrawal
 from wallets.panels import exact_amount
 from wallets.web_idempotency import form_claim, form_claim_done, form_claim_release, form_fingerprint
+
+logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
 WITHDRAWALS_SHOWN = 20
@@ -238,8 +242,26 @@ def _wallet_page(
             "page_obj": history,
             "withdrawals": list(selectors.withdrawals_for(user)[:WITHDRAWALS_SHOWN]),
             "once": _once_token(),
+            "deposit_routes": _deposit_routes(balances),
+            "confirmations": settings.EVM_CONFIRMATIONS,
         },
     )
+
+
+def _deposit_routes(balances: list[selectors.Balance]) -> list[tuple[Token, str]]:
+    """(token, address to send it to) for each token the payout backend takes
+    deposits of; none when the backend is misconfigured (the system checks say why)."""
+    try:
+        backend = get_backend()
+    except ImproperlyConfigured:
+        logger.exception("The payout backend cannot be set up: no deposit addresses shown.")
+        return []
+    routes = []
+    for balance in balances:
+        address = backend.deposit_address(balance.token)
+        if address:
+            routes.append((balance.token, address))
+    return routes
 
 
 @login_required

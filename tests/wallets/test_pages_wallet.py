@@ -371,3 +371,39 @@ def test_the_dashboard_shows_a_wallet_card(alice: Client, hired_project: Project
     assertContains(page, "USDC available")
     assertContains(page, "10,000 USDC")
     assertContains(page, "Open your wallet")
+
+
+# --- deposits ---------------------------------------------------------------------
+
+TREASURY_KEY = "0x" + "11" * 32
+
+
+def test_with_the_evm_backend_the_wallet_says_where_to_deposit_each_onchain_token(
+    alice: Client, client_alice: User, settings: Any
+) -> None:
+    from eth_account import Account
+
+    settings.WALLETS_PAYOUT_BACKEND = "evm"
+    settings.EVM_RPC_URL = "http://127.0.0.1:9"  # never called: the page needs no node
+    settings.EVM_TREASURY_KEY = TREASURY_KEY
+    settings.EVM_CONFIRMATIONS = 3
+    usdc = token("USDC")
+    usdc.contract_address = "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"
+    usdc.save()
+
+    response = alice.get(reverse("wallets:wallet"))
+
+    treasury = Account.from_key(TREASURY_KEY).address
+    assertContains(response, 'id="deposit-title"')
+    assertContains(response, treasury)
+    assertContains(response, client_alice.address)
+    assertContains(response, "after 3 confirmations")
+    # WALL has no contract: it cannot be deposited, so it has no route.
+    assert response.context["deposit_routes"] == [(usdc, treasury)]
+
+
+def test_with_the_ledger_backend_there_is_no_deposit_address(alice: Client) -> None:
+    response = alice.get(reverse("wallets:wallet"))
+
+    assertNotContains(response, 'id="deposit-title"')
+    assert response.context["deposit_routes"] == []

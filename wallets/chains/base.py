@@ -24,6 +24,11 @@ class PayoutBackend(ABC):
         """Move one unfinished withdrawal forward (send it, confirm it, or fail it)
         and return it. Safe to call repeatedly and after a crash at any point."""
 
+    def deposit_address(self, token: Token) -> str | None:
+        """Where users send ``token`` to deposit it, or None if it cannot be deposited
+        through this backend."""
+        return None
+
     def scan_deposits(self) -> int:
         """Credit new deposits; the number credited."""
         return 0

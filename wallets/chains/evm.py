@@ -190,6 +190,10 @@ class EvmBackend(PayoutBackend):
     def __repr__(self) -> str:
         return f"EvmBackend(treasury={self.treasury_address}, confirmations={self.confirmations})"
 
+    def deposit_address(self, token: Token) -> str | None:
+        """The treasury, for every token with a contract (no call to the node)."""
+        return self.treasury_address if token.contract_address else None
+
     # --- tokens ----------------------------------------------------------------------
 
     def _treasury(self, token: Token) -> Erc20Treasury:
