@@ -76,19 +76,6 @@ HISTORY_PAGE_SIZE = 25
 WITHDRAWALS_SHOWN = 20
 ONCE_FIELD = "once"
 ONCE_MAX_LENGTH = 64
-ESCROW_FIELDS = [
-    "status",
-    "fee_bps",
-    "funded_at",
-    "submitted_at",
-    "review_due_at",
-    "settled_at",
-    "released_amount",
-    "fee_amount",
-    "refunded_amount",
-    "partial_offer",
-    "partial_offer_note",
-]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -471,7 +458,7 @@ def _action_page(
 ) -> HttpResponse:
     if request.method == "POST":
         # Refused: show the milestone as it is now (another request may have moved it).
-        milestone.refresh_from_db(fields=ESCROW_FIELDS)
+        milestone.refresh_from_db(fields=["status", *Milestone.ESCROW_FIELDS])
     panel = panels.milestone_panel(milestone, viewer=request.user)
     return render(
         request,
@@ -781,7 +768,7 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{exact_amount(settled.refunded_amount, token)} went back to {client}.",
             )
         if form.has_error(NON_FIELD_ERRORS, code="offer_changed"):
-            milestone.refresh_from_db(fields=ESCROW_FIELDS)
+            milestone.refresh_from_db(fields=["status", *Milestone.ESCROW_FIELDS])
             if milestone.partial_offer is not None:
                 # The page again, with the new amounts and a form that carries the new offer.
                 form = AcceptOfferForm.showing(

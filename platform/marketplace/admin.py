@@ -66,19 +66,6 @@ class SkillAdmin(admin.ModelAdmin[Skill]):
     prepopulated_fields = {"slug": ("name",)}
 
 
-# Written by wallets.escrow alone.
-MILESTONE_ESCROW_FIELDS = (
-    "fee_bps",
-    "funded_at",
-    "submitted_at",
-    "review_due_at",
-    "settled_at",
-    "released_amount",
-    "fee_amount",
-    "refunded_amount",
-    "partial_offer",
-    "partial_offer_note",
-)
 # Editable only while the milestone is pending (no money attached yet).
 MILESTONE_TERMS_FIELDS = ("project", "amount")
 # Editable only while the project is editable (draft or open).
@@ -172,7 +159,7 @@ class MilestoneAdmin(admin.ModelAdmin[Milestone]):
     def get_readonly_fields(self, request: HttpRequest, obj: Milestone | None = None) -> list[str]:
         # The status moves only through wallets.escrow: from pending, any other
         # status needs the funding terms (and the hold) only funding creates.
-        fields = [*super().get_readonly_fields(request, obj), "status", *MILESTONE_ESCROW_FIELDS]
+        fields = [*super().get_readonly_fields(request, obj), "status", *Milestone.ESCROW_FIELDS]
         if not _is_pending(obj):
             fields += MILESTONE_TERMS_FIELDS
         return fields

@@ -163,6 +163,19 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     HELD_STATUSES = (Status.FUNDED, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.DISPUTED)
+    # Written by wallets.escrow alone.
+    ESCROW_FIELDS = (
+        "fee_bps",
+        "funded_at",
+        "submitted_at",
+        "review_due_at",
+        "settled_at",
+        "released_amount",
+        "fee_amount",
+        "refunded_amount",
+        "partial_offer",
+        "partial_offer_note",
+    )
     SETTLED_STATUSES = (Status.APPROVED, Status.REFUNDED)
 
     class Meta:
