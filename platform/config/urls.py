@@ -15,7 +15,9 @@ urlpatterns = [
     path("api/v1/", include("marketplace.api_urls")),
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("wallets.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("wallets.web_urls")),
     path("", include("marketplace.urls")),
 ]

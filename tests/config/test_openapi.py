@@ -55,6 +55,10 @@ EXPECTED = {
     "/api/v1/milestones/{id}/dispute/": {"post"},
     "/api/v1/disputes/{id}/": {"get"},
     "/api/v1/disputes/{id}/resolve/": {"post"},
+    "/api/v1/notifications/": {"get"},
+    "/api/v1/notifications/unread-count/": {"get"},
+    "/api/v1/notifications/{id}/read/": {"post"},
+    "/api/v1/notifications/read-all/": {"post"},
 }
 
 MONEY_MOVING = [

@@ -1,5 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a
-downloaded browser) against pytest-django's live server.
+downloaded browser) against pytest-django's live server, or, for pages that need
+websockets, against the ASGI application under uvicorn (``asgi_server``).
 
 The test wallet is an injected EIP-1193 provider (``window.ethereum``) whose
 accounts and ``personal_sign`` are backed by eth-account keys in this process
@@ -8,13 +9,22 @@ accounts and ``personal_sign`` are backed by eth-account keys in this process
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import shutil
-from collections.abc import Iterator
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 from django.core.cache import cache
+from django.db import connections
+from django.db.utils import ConnectionHandler
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
@@ -129,3 +139,112 @@ def new_context(browser: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+class AsgiServer:
+    """The site served by uvicorn in a thread of the test process: HTTP and the
+    websockets (pytest-django's live server speaks WSGI only)."""
+
+    def __init__(self, url: str, loop: asyncio.AbstractEventLoop) -> None:
+        self.url = url
+        self.loop = loop
+
+    def call(self, function: Callable[[], Any]) -> Any:
+        """Run ``function`` (sync code: a service call) in a worker thread of the
+        server's event loop, as a request would be run, and return its result.
+        Pushes it sends on commit then reach the in-memory channel layer from the
+        loop its consumers wait on (a push sent from the test thread would not be
+        thread-safe)."""
+
+        def run() -> Any:
+            try:
+                return function()
+            finally:
+                connections.close_all()  # this worker thread's own (not the shared in-memory one)
+
+        return asyncio.run_coroutine_threadsafe(sync_to_async(run, thread_sensitive=False)(), self.loop).result(30)
+
+
+@pytest.fixture
+def asgi_server(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[AsgiServer]:
+    """config.asgi.application under uvicorn on a free port, against the test database.
+
+    With SQLite's in-memory test database, every thread of the server uses the test
+    thread's connection, as Django's LiveServerThread does: a second connection would
+    see another, empty database. Each test gets fresh channel-layer objects (on Redis,
+    under a key prefix of its own)."""
+    import uvicorn
+
+    settings.MATCHING_WARM_UP = False  # config.asgi would load the embedding model at import
+    from config.asgi import application
+
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    redis_prefixes = []
+    for config in layers.values():
+        if "redis" in str(config.get("BACKEND", "")).lower():
+            config.setdefault("CONFIG", {})["prefix"] = prefix = f"ww-e2e-{uuid.uuid4().hex[:12]}:"
+            redis_prefixes.append((config["CONFIG"]["hosts"], prefix))
+    settings.CHANNEL_LAYERS = layers  # Channels drops its cached layer objects on this change
+
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    if shared:
+        for connection in shared.values():
+            connection.inc_thread_sharing()
+        original = ConnectionHandler.__getitem__
+
+        def shared_connection(handler: ConnectionHandler, alias: str) -> Any:
+            return shared[alias] if handler is connections and alias in shared else original(handler, alias)
+
+        monkeypatch.setattr(ConnectionHandler, "__getitem__", shared_connection)
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    server = uvicorn.Server(
+        uvicorn.Config(application, lifespan="off", log_level="warning", timeout_graceful_shutdown=2)
+    )
+    loop = asyncio.new_event_loop()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(server.serve(sockets=[listener]))
+        loop.close()
+
+    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+
+    origin = urlparse(url)
+    settings.SITE_DOMAIN = origin.netloc
+    settings.SITE_SCHEME = origin.scheme
+    settings.CSRF_TRUSTED_ORIGINS = [url]
+    cache.clear()
+    yield AsgiServer(url, loop)
+
+    server.should_exit = True
+    thread.join(15)
+    listener.close()
+    for connection in shared.values():
+        connection.dec_thread_sharing()
+    if redis_prefixes:
+        from channels_redis.core import RedisChannelLayer
+
+        for hosts, prefix in redis_prefixes:
+            async_to_sync(RedisChannelLayer(hosts=hosts, prefix=prefix).flush)()
+
+
+def sign_in(context: Any, user: Any, url: str) -> None:
+    """Give a browser context the session cookie of ``user`` (signing in through the
+    wallet is what tests/e2e/test_sign_in.py is for)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": url}])
