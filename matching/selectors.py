@@ -34,6 +34,8 @@ MAX_QUERY_CHARS = 500
 # (unrelated sentences score about 0.0-0.15): a nonsense query returns nothing
 # rather than every document in some order.
 MIN_SEARCH_SIMILARITY = 0.2
+# Who may be alerted about a new project: everyone who has not said "unavailable".
+ALERT_AVAILABILITY = frozenset({ContributorProfile.Availability.AVAILABLE, ContributorProfile.Availability.LIMITED})
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,35 @@ def rank_for_project(
         limit=limit,
         weights=weights,
     )
+
+
+def new_project_audience(*, project: Project, min_score: float, limit: int) -> list[ContributorMatch]:
+    """The contributors to tell about ``project``, just published: visible, active,
+    available (or of limited availability) profiles other than the owner's whose
+    score reaches ``min_score``, best first, at most ``limit``.
+
+    Reads the project's stored vector and never embeds (it runs after the on-commit
+    sync wrote it): no vector, no audience. The availability rules are checked on
+    the rows as well as by the index, which may lag other workers' changes by
+    MATCHING_REFRESH_SECONDS.
+    """
+    vector = _stored_vector(Embedding.Kind.PROJECT, project.pk)
+    if vector is None or limit <= 0:
+        return []
+    hits = services.index_for(Embedding.Kind.CONTRIBUTOR).search(vector, oversample(limit))
+    eligible = set(
+        ContributorProfile.objects.filter(pk__in=[pk for pk, _ in hits], is_hidden=False, user__is_active=True)
+        .exclude(availability=ContributorProfile.Availability.UNAVAILABLE)
+        .exclude(user_id=project.owner_id)
+        .values_list("pk", flat=True)
+    )
+    ranked = rank_for_project(
+        project,
+        [hit for hit in hits if hit[0] in eligible],
+        filters=Filters(availability=ALERT_AVAILABILITY),
+        limit=limit,
+    )
+    return _with_profiles([m for m in ranked if m.score >= min_score])
 
 
 def _with_profiles(ranked: list[Match]) -> list[ContributorMatch]:

@@ -10,10 +10,13 @@ own index at once, on commit.
 Marketplace services call ``schedule_project_sync`` / ``schedule_profile_sync``
 inside their transaction; the work (embedding, row upserts, index updates) runs
 once per transaction on commit, batched, and never for a rolled-back change.
+Publishing a project also calls ``schedule_project_alerts``: after that sync, the
+best-matching contributors are told (``matching.alerts``).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -216,6 +219,30 @@ def schedule_project_sync(project_id: int) -> None:
 
 def schedule_profile_sync(profile_id: int) -> None:
     _schedule(Embedding.Kind.CONTRIBUTOR, profile_id)
+
+
+def schedule_project_alerts(project_id: int) -> None:
+    """For a project being published: once the transaction commits and the project's
+    vector is written, tell the contributors it matches best (``matching.alerts``).
+
+    The sync is queued first, so its flush is registered before the alert and runs
+    before it (on-commit callbacks run in the order they were registered), and both
+    live in the same savepoint: a rolled-back publish neither syncs nor alerts.
+    """
+    _schedule(Embedding.Kind.PROJECT, project_id)
+    transaction.on_commit(functools.partial(_alert, project_id))
+
+
+def _alert(project_id: int) -> None:
+    # Imported here: matching.alerts reads through matching.selectors, which imports
+    # this module.
+    from matching import alerts
+
+    try:
+        alerts.alert_new_project(project_id=project_id)
+    except Exception:
+        # As for the sync: the publish is committed; a failed alert is logged, never raised.
+        logger.exception("Could not send the new-project alerts of project %s", project_id)
 
 
 # --- per-process indexes -------------------------------------------------------------

@@ -109,6 +109,27 @@ def check_sign_in_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     return errors
 
 
+@register()
+def check_matching_alert_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """New-project alerts: a threshold outside the score's range alerts everyone or nobody."""
+    errors: list[Error] = []
+    if not 0.0 <= settings.MATCHING_ALERT_MIN_SCORE <= 1.0:
+        errors.append(
+            Error(
+                f"MATCHING_ALERT_MIN_SCORE is {settings.MATCHING_ALERT_MIN_SCORE}; match scores are 0-1.",
+                hint="The default 0.65 is explained in docs/MATCHING.md.",
+                id="workwall.E014",
+            )
+        )
+    if settings.MATCHING_ALERTS_PER_DAY < 0 or settings.MATCHING_ALERT_FANOUT < 0:
+        errors.append(
+            Error(
+                "MATCHING_ALERTS_PER_DAY and MATCHING_ALERT_FANOUT must be 0 (no alerts) or more.", id="workwall.E015"
+            )
+        )
+    return errors
+
+
 @register(Tags.compatibility)
 def check_platform_is_not_a_package(app_configs: Any, **kwargs: Any) -> list[Error]:
     """platform/ must stay a source root: a platform/__init__.py shadows the

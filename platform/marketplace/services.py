@@ -157,7 +157,8 @@ def project_create(
     """Create a project (open at once unless ``publish`` is False: then a draft).
 
     ``budget_amount`` and milestone amounts are base units of ``budget_token``; the
-    milestones may not add up to more than the budget.
+    milestones may not add up to more than the budget. On commit a published project
+    is embedded, then the contributors it matches best are alerted (matching.alerts).
     """
     if not owner.is_active:
         raise PermissionDenied("This account is deactivated.", code="inactive")
@@ -193,6 +194,8 @@ def project_create(
     project.nice_to_have_skills.set(nice_to_have_skills)
     _replace_milestones(project, milestones)
     matching.schedule_project_sync(project.pk)
+    if publish:
+        matching.schedule_project_alerts(project.pk)
     return project
 
 
@@ -287,7 +290,7 @@ def project_update(
 
 @transaction.atomic
 def project_publish(*, project: Project, actor: User) -> Project:
-    """draft -> open."""
+    """draft -> open. On commit: embedded, then the best-matching contributors alerted."""
     project = _lock_project(project)
     _require_owner(project, actor, "publish it")
     if project.status != Project.Status.DRAFT:
@@ -296,6 +299,7 @@ def project_publish(*, project: Project, actor: User) -> Project:
     project.published_at = timezone.now()
     project.save(update_fields=["status", "published_at", "updated_at"])
     matching.schedule_project_sync(project.pk)
+    matching.schedule_project_alerts(project.pk)
     return project
 
 

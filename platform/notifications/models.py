@@ -30,6 +30,7 @@ class Notification(models.Model):
         WITHDRAWAL_SENT = "withdrawal_sent", "Withdrawal sent"
         WITHDRAWAL_CONFIRMED = "withdrawal_confirmed", "Withdrawal paid"
         WITHDRAWAL_FAILED = "withdrawal_failed", "Withdrawal failed"
+        PROJECT_MATCH = "project_match", "A new project matches your profile"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40, choices=Kind.choices)

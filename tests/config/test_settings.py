@@ -131,3 +131,17 @@ def test_sign_in_settings_that_would_lock_everyone_out_are_refused(env: dict[str
 
     assert result.returncode != 0
     assert check_id in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "check_id"),
+    [
+        ({"MATCHING_ALERT_MIN_SCORE": "65"}, "workwall.E014"),
+        ({"MATCHING_ALERTS_PER_DAY": "-1"}, "workwall.E015"),
+    ],
+)
+def test_new_project_alert_settings_outside_their_range_are_refused(env: dict[str, str], check_id: str) -> None:
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert check_id in result.stderr

@@ -179,3 +179,20 @@ def test_the_eval_command_scores_the_three_methods(seeded: None) -> None:
     assert all(0.0 <= value <= 1.0 for values in rows.values() for value in values)
     # Skill coverage alone already finds most graded people on this data.
     assert rows["skills-only"][1] > 0.5
+
+
+@pytest.mark.django_db
+def test_the_eval_command_tabulates_the_alert_thresholds(seeded: None) -> None:
+    out = StringIO()
+
+    call_command("matching_eval", "--split", "dev", "--alert-thresholds", stdout=out)
+
+    text = out.getvalue()
+    rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| 0.")]
+    thresholds = [float(row[0]) for row in rows]
+    assert thresholds == sorted(thresholds)
+    assert 0.65 in [round(t, 3) for t in thresholds]
+    # A higher threshold never alerts more of the relevant pairs.
+    recalls = [int(row[4].strip().rstrip("%")) for row in rows]
+    assert recalls == sorted(recalls, reverse=True)
+    assert "| 3 |" in text  # the score distribution of grade-3 pairs
