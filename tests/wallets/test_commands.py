@@ -26,7 +26,7 @@ from tests.factories import MilestoneFactory, ProjectFactory, UserFactory, token
 from tests.wallets.payout_doubles import ConfirmingBackend, PendingBackend, install
 from wallets import escrow, ledger, payouts
 from wallets.management.commands import payouts_run as payouts_run_command
-from wallets.models import Account, Dispute, LedgerEntry, LedgerTransaction, Token, Withdrawal
+from wallets.models import Account, Dispute, IdempotencyKey, LedgerEntry, LedgerTransaction, Token, Withdrawal
 
 pytestmark = pytest.mark.django_db
 
@@ -561,3 +561,38 @@ def test_ledger_check_after_a_dispute_and_refunds(
 
     assert out.startswith("The ledger is consistent")
     assert Dispute.objects.get().status == Dispute.Status.RESOLVED
+
+
+# --- idempotency_purge ------------------------------------------------------------
+
+
+def test_idempotency_purge_forgets_old_keys_and_keeps_recent_ones(client_alice: User) -> None:
+    now = timezone.now()
+    old = IdempotencyKey.objects.create(
+        user=client_alice,
+        key="old",
+        request_hash="h",
+        status=IdempotencyKey.Status.DONE,
+        completed_at=now - timedelta(days=8),
+    )
+    stuck = IdempotencyKey.objects.create(
+        user=client_alice, key="stuck", request_hash="h", created_at=now - timedelta(days=9)
+    )
+    recent = IdempotencyKey.objects.create(
+        user=client_alice,
+        key="recent",
+        request_hash="h",
+        status=IdempotencyKey.Status.DONE,
+        completed_at=now - timedelta(days=1),
+    )
+
+    out, _ = run("idempotency_purge")
+
+    assert out == "Idempotency keys deleted: 2.\n"
+    assert set(IdempotencyKey.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not IdempotencyKey.objects.filter(pk__in=[old.pk, stuck.pk]).exists()
+
+
+def test_idempotency_purge_refuses_to_forget_keys_a_client_may_still_retry() -> None:
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("idempotency_purge", "--days", "0.5")
