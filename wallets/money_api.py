@@ -391,7 +391,8 @@ class MilestoneRefundApi(APIView):
         operation_id="milestones_refund",
         summary="Take a funded milestone's money back (client, before any submission; or staff)",
         description="Refunds the hold to the client. After work was submitted only a staff arbiter can: open a "
-        "dispute (409 `already_submitted`; `not_funded` before funding).",
+        "dispute (409 `already_submitted`; `disputed` while a dispute is open; `not_funded` before funding; "
+        "`already_settled` after approval or refund).",
         request=RefundInputSerializer,
         responses={200: MilestoneEscrowOutputSerializer},
     )
