@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer, PageNumberPagination, signed_in_user
+from config.api import ErrorSerializer, paginated, signed_in_user
 from config.errors import NotFound
 from marketplace import selectors, services
 from marketplace.filters import ContributorFilter, ProjectFilter
@@ -52,10 +52,6 @@ from wallets.models import Token
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Results per page (default 20, at most 100)."),
-]
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input: `errors` names the fields."),
@@ -63,13 +59,6 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you."),
     409: OpenApiResponse(ErrorSerializer, description="The object's state does not allow this action."),
 }
-
-
-def paginated(request: Request, queryset: QuerySet[Any], serializer_class: type[Any], *, view: APIView) -> Response:
-    """One page of ``queryset`` in the standard envelope {count, next, previous, results}."""
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:

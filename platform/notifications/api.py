@@ -7,13 +7,13 @@ unread count to the user's open sockets on commit (docs/REALTIME.md).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer, PageNumberPagination, signed_in_user
+from config.api import PAGE_PARAMETERS, ErrorSerializer, paginated, signed_in_user
 from notifications import selectors, services
 from notifications.serializers import (
     MarkAllReadOutputSerializer,
@@ -37,8 +37,7 @@ class NotificationListApi(APIView):
         description="Newest first, paginated. With `unread=true` only the unread ones.",
         parameters=[
             NotificationListInputSerializer,
-            OpenApiParameter("page", int, description="Page number, from 1."),
-            OpenApiParameter("page_size", int, description="Results per page (default 20, at most 100)."),
+            *PAGE_PARAMETERS,
         ],
         responses={200: NotificationOutputSerializer(many=True), 400: INVALID, 401: NOT_SIGNED_IN},
     )
@@ -47,9 +46,7 @@ class NotificationListApi(APIView):
         params.is_valid(raise_exception=True)
         unread_only = params.validated_data["unread"]
         notifications = selectors.notifications_for(signed_in_user(request), unread_only=unread_only)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+        return paginated(request, notifications, NotificationOutputSerializer, view=self)
 
 
 class UnreadCountApi(APIView):
