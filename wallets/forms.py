@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from wallets.amounts import MAX_BASE_UNITS, AmountError, parse_amount
 from wallets.escrow import MAX_LINKS
 from wallets.models import Token
-from wallets.panels import exact_amount
 
 
 def _amount_input(placeholder: str = "100") -> forms.TextInput:
@@ -196,7 +195,7 @@ class ResolveForm(forms.Form):
         if isinstance(to_contributor, int) and isinstance(to_client, int) and to_contributor + to_client != self.hold:
             self.add_error(
                 "to_contributor",
-                f"The two amounts must add up to the {exact_amount(self.hold, self.token)} held; "
-                f"they add up to {exact_amount(to_contributor + to_client, self.token)}.",
+                f"The two amounts must add up to the {self.token.humanize_exact(self.hold)} held; "
+                f"they add up to {self.token.humanize_exact(to_contributor + to_client)}.",
             )
         return data

@@ -10,7 +10,6 @@ with the record of its response.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -28,13 +27,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.api import ErrorSerializer, PageNumberPagination, signed_in_user
+from config.api import PAGE_PARAMETERS, ErrorSerializer, paginated, signed_in_user
 from marketplace.models import Milestone
 from wallets import escrow, payouts, selectors
+from wallets.exports import HISTORY_COLUMNS, history_csv_lines
 from wallets.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY_PARAMETER, idempotent
 from wallets.models import Dispute, Token
 from wallets.serializers import (
-    CSV_COLUMNS,
     AcceptPartialInputSerializer,
     ApproveInputSerializer,
     BalanceOutputSerializer,
@@ -50,7 +49,6 @@ from wallets.serializers import (
     SubmitInputSerializer,
     WithdrawalInputSerializer,
     WithdrawalOutputSerializer,
-    entry_csv_row,
     token_by_symbol,
 )
 
@@ -69,10 +67,6 @@ ERRORS = {
     ),
 }
 
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Results per page (default 20, at most 100)."),
-]
 
 TOKEN_PARAMETER = OpenApiParameter("token", str, description="Only this token (symbol, any case).")
 
@@ -131,9 +125,7 @@ class TransactionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         entries = selectors.entries_for(signed_in_user(request), token=_token_filter(request))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response(EntryOutputSerializer(page, many=True).data)
+        return paginated(request, entries, EntryOutputSerializer, view=self)
 
 
 class _IgnoreClientContentNegotiation(BaseContentNegotiation):
@@ -158,7 +150,7 @@ class TransactionCsvApi(APIView):
         operation_id="wallet_transactions_csv",
         summary="Your balance history as a CSV file",
         description="All rows of GET /api/v1/wallet/transactions/ (not paginated), newest first, as an "
-        "attachment. Columns: " + ", ".join(CSV_COLUMNS) + ". Amounts are exact decimal strings in token units "
+        "attachment. Columns: " + ", ".join(HISTORY_COLUMNS) + ". Amounts are exact decimal strings in token units "
         "(signed); text that a spreadsheet would take for a formula starts with an apostrophe.",
         parameters=[TOKEN_PARAMETER],
         responses={
@@ -172,12 +164,10 @@ class TransactionCsvApi(APIView):
         entries = selectors.entries_for(user, token=token)
         filename = f"workwall-{user.address[:10].lower()}-{token.symbol.lower() + '-' if token else ''}"
         filename += f"{timezone.localdate():%Y-%m-%d}.csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "".join(history_csv_lines(entries.iterator(chunk_size=1000))), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for entry in entries.iterator(chunk_size=1000):
-            writer.writerow(entry_csv_row(entry))
         return response
 
 
@@ -219,9 +209,7 @@ class WithdrawalListCreateApi(APIView):
     )
     def get(self, request: Request) -> Response:
         withdrawals = selectors.withdrawals_for(signed_in_user(request))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(withdrawals, request, view=self)
-        return paginator.get_paginated_response(WithdrawalOutputSerializer(page, many=True).data)
+        return paginated(request, withdrawals, WithdrawalOutputSerializer, view=self)
 
     @money_schema(
         operation_id="wallet_withdrawals_create",

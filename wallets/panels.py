@@ -95,19 +95,11 @@ def actions_allowed(milestone: Milestone, role: str) -> list[str]:
     return [name for name in ACTION_LABELS if name in allowed]
 
 
-def exact_amount(units: int, token: Token) -> str:
-    """Base units as an exact amount for people: thousands separators and every
-    significant decimal, with the symbol (``1,000.009 USDC``). For the pages that
-    move money, where ``Token.humanize`` (two decimals for reading) would hide a
-    part of the amount."""
-    return token.humanize_exact(units)
-
-
 def fee_sentence(quote: FeeQuote, token: Token, contributor: str) -> str:
     """``fee 2.5 % = 25.0004 USDC, Bob receives 975.0156 USDC`` (exact amounts)."""
     return (
-        f"fee {quote.fee_percent} = {exact_amount(quote.fee, token)}, "
-        f"{contributor} receives {exact_amount(quote.to_contributor, token)}"
+        f"fee {quote.fee_percent} = {token.humanize_exact(quote.fee)}, "
+        f"{contributor} receives {token.humanize_exact(quote.to_contributor)}"
     )
 
 

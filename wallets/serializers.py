@@ -163,53 +163,6 @@ class EntryOutputSerializer(serializers.ModelSerializer[LedgerEntry]):
         read_only_fields = fields
 
 
-CSV_COLUMNS = [
-    "id",
-    "transaction",
-    "created_at",
-    "kind",
-    "memo",
-    "token",
-    "amount",
-    "balance_after",
-    "milestone_id",
-    "milestone_title",
-    "project_id",
-]
-
-# The same timestamp format as the JSON list (DRF's ISO 8601, in TIME_ZONE).
-_TIMESTAMP = serializers.DateTimeField()
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value: str) -> str:
-    """Free text for a spreadsheet: a leading =, +, -, @ would make it a formula
-    (CSV injection), so such text gets a leading apostrophe. Amounts are not
-    passed through this: they stay exact, signed decimal strings."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
-def entry_csv_row(entry: LedgerEntry) -> list[str]:
-    """One row of the CSV export, in CSV_COLUMNS order."""
-    record = entry.transaction
-    token = entry.account.token
-    milestone = record.milestone
-    return [
-        str(entry.pk),
-        str(record.pk),
-        _TIMESTAMP.to_representation(record.created_at),
-        record.kind,
-        _csv_text(record.memo),
-        token.symbol,
-        token.format(entry.amount),
-        token.format(entry.balance_after),
-        str(milestone.pk) if milestone else "",
-        _csv_text(milestone.title) if milestone else "",
-        str(milestone.project_id) if milestone else "",
-    ]
-
-
 # --- faucet and withdrawals -----------------------------------------------------
 
 

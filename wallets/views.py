@@ -18,17 +18,16 @@ action releases its token, so the corrected form can be sent again. The escrow
 state machine is the second line: a milestone is funded once and settles once.
 
 Amounts on the pages that move money (the confirmations, their buttons, the fee
-lines) are exact: every significant decimal (``panels.exact_amount``), never
+lines) are exact: every significant decimal (``Token.humanize_exact``), never
 rounded for reading as elsewhere.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -53,6 +52,7 @@ from marketplace.models import Milestone
 from marketplace.selectors import project_visible_queryset
 from wallets import escrow, panels, payouts, selectors
 from wallets.chains import get_backend
+from wallets.exports import history_csv_lines
 from wallets.forms import (
     AcceptOfferForm,
     ConfirmForm,
@@ -66,8 +66,7 @@ from wallets.forms import (
     WithdrawForm,
 )
 from wallets.ledger import InsufficientFunds
-from wallets.models import Dispute, LedgerEntry, Token, Withdrawal
-from wallets.panels import exact_amount
+from wallets.models import Dispute, Token, Withdrawal
 from wallets.web_idempotency import form_claim, form_claim_done, form_claim_release, form_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -257,60 +256,14 @@ def wallet(request: HttpRequest) -> HttpResponse:
     return _wallet_page(request)
 
 
-class _Echo:
-    """A file that hands back what is written to it, for streaming csv rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-HISTORY_CSV_HEADER = [
-    "date",
-    "transaction",
-    "kind",
-    "description",
-    "token",
-    "amount",
-    "balance_after",
-    "project",
-    "milestone",
-]
-
-
-def _csv_text(value: str) -> str:
-    """Free text a spreadsheet will show rather than run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _history_rows(entries: QuerySet[LedgerEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(HISTORY_CSV_HEADER)
-    for entry in entries.iterator(chunk_size=500):
-        record = entry.transaction
-        token = entry.account.token
-        milestone = record.milestone
-        yield writer.writerow(
-            [
-                record.created_at.isoformat(),
-                record.pk,
-                record.kind,
-                _csv_text(record.memo or record.get_kind_display()),
-                token.symbol,
-                token.format(entry.amount),
-                token.format(entry.balance_after),
-                _csv_text(milestone.project.title) if milestone else "",
-                _csv_text(milestone.title) if milestone else "",
-            ]
-        )
-
-
 @login_required
 @require_GET
 def wallet_history_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every movement of the user's available balances, newest first: amounts as
     exact decimal strings in token units (negative: out), dates in ISO 8601 UTC."""
     response = StreamingHttpResponse(
-        _history_rows(selectors.entries_for(_user(request))), content_type="text/csv; charset=utf-8"
+        history_csv_lines(selectors.entries_for(_user(request)).iterator(chunk_size=500)),
+        content_type="text/csv; charset=utf-8",
     )
     filename = f"workwall-history-{timezone.now():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -335,17 +288,17 @@ def faucet(request: HttpRequest) -> HttpResponse:
             done_url=_wallet_url(),
         )
         if done is not None:
-            messages.success(request, f"{exact_amount(amount, token)} of test tokens added to your available balance.")
+            messages.success(request, f"{token.humanize_exact(amount)} of test tokens added to your available balance.")
             return redirect(_wallet_url())
     return _wallet_page(request, faucet_form=form)
 
 
 def _withdrawal_message(withdrawal: Withdrawal) -> str:
     if withdrawal.status == Withdrawal.Status.CONFIRMED:
-        return f"Paid: {exact_amount(withdrawal.amount, withdrawal.token)} sent to {withdrawal.to_address}."
+        return f"Paid: {withdrawal.token.humanize_exact(withdrawal.amount)} sent to {withdrawal.to_address}."
     if withdrawal.status == Withdrawal.Status.FAILED:
         return f"The withdrawal failed: {withdrawal.failure_reason} The amount is back in your balance."
-    amount = exact_amount(withdrawal.amount, withdrawal.token)
+    amount = withdrawal.token.humanize_exact(withdrawal.amount)
     return f"Your withdrawal of {amount} is on its way. Its status is listed below."
 
 
@@ -375,7 +328,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
             if amount > available:
                 form.add_error(
                     "amount",
-                    f"Your available balance is {exact_amount(available, token)}: you can withdraw up to that.",
+                    f"Your available balance is {token.humanize_exact(available)}: you can withdraw up to that.",
                 )
             elif step == "yes":
                 withdrawal = _perform(
@@ -497,7 +450,7 @@ def milestone_fund(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _, contributor = _names(milestone)
     token = milestone.project.budget_token
-    amount = exact_amount(milestone.amount, token)
+    amount = token.humanize_exact(milestone.amount)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         funded = _perform(
@@ -536,7 +489,7 @@ def milestone_fund(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         facts=facts,
         blocked=(
-            f"Your available balance is {exact_amount(shortfall, token)} short. "
+            f"Your available balance is {token.humanize_exact(shortfall)} short. "
             "Add funds in your wallet, then come back."
             if shortfall
             else ""
@@ -655,8 +608,8 @@ def milestone_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 milestone,
                 f"“{milestone.title}” is approved: {contributor} received "
-                f"{exact_amount(approved.released_amount, token)} "
-                f"(after the {exact_amount(approved.fee_amount, token)} fee).",
+                f"{token.humanize_exact(approved.released_amount)} "
+                f"(after the {token.humanize_exact(approved.fee_amount)} fee).",
             )
     quote = escrow.fee_quote(milestone)
     return _action_page(
@@ -667,7 +620,7 @@ def milestone_approve(request: HttpRequest, pk: int) -> HttpResponse:
         intro=[
             f"The whole hold is released: {panels.fee_sentence(quote, token, contributor)}. This cannot be undone.",
         ],
-        button=f"Approve and release {exact_amount(milestone.amount, token)}",
+        button=f"Approve and release {token.humanize_exact(milestone.amount)}",
         form=form,
         facts=[
             Fact("Released from escrow", quote.amount),
@@ -703,15 +656,15 @@ def milestone_approve_part(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     milestone,
                     f"You approved the whole amount: {contributor} received "
-                    f"{exact_amount(result.released_amount, token)} "
-                    f"(after the {exact_amount(result.fee_amount, token)} fee).",
+                    f"{token.humanize_exact(result.released_amount)} "
+                    f"(after the {token.humanize_exact(result.fee_amount)} fee).",
                 )
             offer = result.partial_offer or 0
             return _done(
                 request,
                 milestone,
-                f"Your offer of {exact_amount(offer, token)} is sent to {contributor}. If they accept, "
-                f"{exact_amount(milestone.amount - offer, token)} comes back to you; they may open a dispute instead.",
+                f"Your offer of {token.humanize_exact(offer)} is sent to {contributor}. If they accept, "
+                f"{token.humanize_exact(milestone.amount - offer)} comes back to you; they may open a dispute instead.",
             )
     quote = escrow.fee_quote(milestone)
     due = f"{milestone.review_due_at:%-d %b %Y}" if milestone.review_due_at else ""
@@ -721,7 +674,7 @@ def milestone_approve_part(request: HttpRequest, pk: int) -> HttpResponse:
         action="approve_part",
         title=f"Approve part of “{milestone.title}”",
         intro=[
-            f"Offer to settle for part of the {exact_amount(milestone.amount, token)} held: "
+            f"Offer to settle for part of the {token.humanize_exact(milestone.amount)} held: "
             f"that part goes to {contributor} (less the {quote.fee_percent} fee) and the rest comes back to you.",
             f"Nothing moves until {contributor} accepts. They may instead open a dispute, and an arbiter decides.",
             (
@@ -763,9 +716,9 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(
                 request,
                 milestone,
-                f"You accepted: {exact_amount(settled.released_amount, token)} is in your available balance "
-                f"(after the {exact_amount(settled.fee_amount, token)} fee), and "
-                f"{exact_amount(settled.refunded_amount, token)} went back to {client}.",
+                f"You accepted: {token.humanize_exact(settled.released_amount)} is in your available balance "
+                f"(after the {token.humanize_exact(settled.fee_amount)} fee), and "
+                f"{token.humanize_exact(settled.refunded_amount)} went back to {client}.",
             )
         if form.has_error(NON_FIELD_ERRORS, code="offer_changed"):
             milestone.refresh_from_db(fields=["status", *Milestone.ESCROW_FIELDS])
@@ -775,7 +728,7 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
                     milestone.partial_offer,
                     error=(
                         f"{client} changed the offer while this page was open: it is now "
-                        f"{exact_amount(milestone.partial_offer, token)}, not the {exact_amount(shown, token)} "
+                        f"{token.humanize_exact(milestone.partial_offer)}, not the {token.humanize_exact(shown)} "
                         "you were shown. Nothing has moved. Read the new amounts below, then accept them or "
                         "open a dispute."
                     ),
@@ -791,7 +744,7 @@ def milestone_accept_part(request: HttpRequest, pk: int) -> HttpResponse:
             "Accepting settles the milestone for good: you receive the offered part less the fee, and the rest "
             f"goes back to {client}. If you disagree, open a dispute instead and an arbiter decides.",
         ],
-        button=f"Accept {exact_amount(offer, token)}",
+        button=f"Accept {token.humanize_exact(offer)}",
         form=form,
         facts=[
             Fact("Held in escrow", milestone.amount),
@@ -825,7 +778,7 @@ def milestone_refund(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(
                 request,
                 milestone,
-                f"“{milestone.title}” is refunded: {exact_amount(refunded.refunded_amount, token)} is back in your "
+                f"“{milestone.title}” is refunded: {token.humanize_exact(refunded.refunded_amount)} is back in your "
                 f"available balance. {contributor} has been told.",
             )
     return _action_page(
@@ -837,7 +790,7 @@ def milestone_refund(request: HttpRequest, pk: int) -> HttpResponse:
             f"The whole hold goes back to your available balance and {contributor} is told. This is possible "
             "only before any work is submitted, and it cannot be undone.",
         ],
-        button=f"Refund {exact_amount(milestone.amount, token)}",
+        button=f"Refund {token.humanize_exact(milestone.amount)}",
         form=form,
         facts=[Fact("Back to your available balance", milestone.amount, strong=True)],
         danger=True,
@@ -875,7 +828,7 @@ def milestone_dispute(request: HttpRequest, pk: int) -> HttpResponse:
         action="dispute",
         title=f"Open a dispute on “{milestone.title}”?",
         intro=[
-            f"A WorkWall arbiter reviews the milestone and splits the {exact_amount(milestone.amount, token)} held "
+            f"A WorkWall arbiter reviews the milestone and splits the {token.humanize_exact(milestone.amount)} held "
             f"between {contributor} and {client}: anything from all of it to one side to all of it to the other. "
             f"The part released to {contributor} pays the {quote.fee_percent} fee.",
             "Until the decision the funds stay in escrow and the automatic release is stopped.",

@@ -199,13 +199,14 @@ def test_the_csv_export_has_every_row_with_exact_amounts(
         return entry.transaction.created_at.isoformat().replace("+00:00", "Z")
 
     assert response.content.decode() == (
-        "id,transaction,created_at,kind,memo,token,amount,balance_after,milestone_id,milestone_title,project_id\r\n"
+        "id,transaction,created_at,kind,memo,token,amount,balance_after,milestone_id,milestone_title,project_id,"
+        "project_title\r\n"
         f"{faucet2.pk},{faucet2.transaction_id},{when(faucet2)},faucet,Test tokens from the development faucet,"
-        "USDC,1.500001,9001.500001,,,\r\n"
+        "USDC,1.500001,9001.500001,,,,\r\n"
         f"{fund.pk},{fund.transaction_id},{when(fund)},fund,Funded “Prototype”,USDC,-1000,9000,"
-        f"{milestone.pk},Prototype,{hired_project.pk}\r\n"
+        f"{milestone.pk},Prototype,{hired_project.pk},Subnet validator\r\n"
         f"{faucet1.pk},{faucet1.transaction_id},{when(faucet1)},faucet,Test tokens from the development faucet,"
-        "USDC,10000,10000,,,\r\n"
+        "USDC,10000,10000,,,,\r\n"
     )
 
 
@@ -219,7 +220,7 @@ def test_the_csv_export_filters_by_token_and_names_it_in_the_file(
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
     assert len(lines) == 2
-    assert lines[1].endswith(",faucet,Test tokens from the development faucet,WALL,1,1,,,")
+    assert lines[1].endswith(",faucet,Test tokens from the development faucet,WALL,1,1,,,,")
     assert f"-wall-{timezone.localdate():%Y-%m-%d}.csv" in response["Content-Disposition"]
 
 

@@ -19,6 +19,7 @@ from tests.factories import token
 from tests.marketplace.test_pages_security import offences
 from wallets import escrow, payouts
 from wallets.chains.ledger import LedgerBackend
+from wallets.exports import HISTORY_COLUMNS
 from wallets.models import IdempotencyKey, Withdrawal
 from wallets.selectors import available_balance
 
@@ -334,23 +335,13 @@ def test_the_history_downloads_as_csv_with_exact_amounts(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="workwall-history-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == [
-        "date",
-        "transaction",
-        "kind",
-        "description",
-        "token",
-        "amount",
-        "balance_after",
-        "project",
-        "milestone",
-    ]
-    assert [(r[2], r[4], r[5], r[6], r[7], r[8]) for r in rows[1:]] == [
+    assert rows[0] == HISTORY_COLUMNS  # the same format as the API's transactions.csv
+    assert [(r[3], r[5], r[6], r[7], r[11], r[9]) for r in rows[1:]] == [
         ("withdrawal", "USDC", "-1.500001", "8998.499999", "", ""),
         ("fund", "USDC", "-1000", "9000", "Subnet validator", "Prototype"),
         ("faucet", "USDC", "10000", "10000", "", ""),
     ]
-    assert rows[3][3] == "Test tokens from the development faucet"
+    assert rows[3][4] == "Test tokens from the development faucet"
 
 
 def test_free_text_in_the_csv_cannot_run_as_a_formula(
@@ -361,8 +352,8 @@ def test_free_text_in_the_csv_cannot_run_as_a_formula(
 
     rows = list(csv.reader(io.StringIO(b"".join(alice.get(CSV).streaming_content).decode())))
 
-    assert rows[1][7] == "'=HYPERLINK(evil)"
-    assert rows[1][5] == "-1000"
+    assert rows[1][11] == "'=HYPERLINK(evil)"
+    assert rows[1][6] == "-1000"
 
 
 def test_the_dashboard_shows_a_wallet_card(alice: Client, hired_project: Project) -> None:

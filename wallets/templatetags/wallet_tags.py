@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from wallets.models import Token
-from wallets.panels import exact_amount as _exact_amount
 
 register = template.Library()
 
@@ -26,7 +25,7 @@ def money(units: int | None, token: Token | None, signed: bool = False, exact: b
         return ""
     units = int(units)
     shown = abs(units) if signed else units
-    text = _exact_amount(shown, token) if exact else token.humanize(shown)
+    text = token.humanize_exact(shown) if exact else token.humanize(shown)
     css = "money"
     if signed and units > 0:
         text, css = f"+{text}", "money money--in"
@@ -41,4 +40,4 @@ def exact_amount(units: int | None, token: Token | None) -> str:
     for a button or a sentence that states what moves."""
     if units is None or not isinstance(token, Token):
         return ""
-    return _exact_amount(int(units), token)
+    return token.humanize_exact(int(units))
