@@ -61,6 +61,11 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django keeps the thread's
+        # database connections in a context variable (asgiref's Local sees a running
+        # loop), so those the test opened are out of reach once it stops: nothing
+        # would close them, and PostgreSQL would refuse to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture
