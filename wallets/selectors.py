@@ -7,6 +7,7 @@ on PostgreSQL (see wallets.fields).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
@@ -73,6 +74,41 @@ def entries_for(user: User, *, token: Token | None = None) -> QuerySet[LedgerEnt
     return entries.select_related(
         "transaction", "transaction__milestone", "transaction__milestone__project", "account__token"
     ).order_by("-transaction__created_at", "-id")
+
+
+@dataclass(frozen=True)
+class BalanceSeries:
+    """A user's available balance of one token over time: ``(time, base units)``
+    pairs, oldest first, the balance before the first movement and then after
+    each one (so the first pair is at the first movement's time)."""
+
+    token: Token
+    points: list[tuple[datetime, int]]
+
+
+def balance_series_for(user: User) -> list[BalanceSeries]:
+    """One series per token the user has history in, by symbol; all history.
+
+    Entries are taken in id order, the order the ledger posted them under the
+    account's lock, so each balance follows from the one before. A time earlier
+    than the entry before it (workers whose clocks differ, back-dated data) is
+    drawn at that entry's time, so that time never runs backwards in a chart."""
+    rows = (
+        LedgerEntry.objects.filter(account__kind=Account.Kind.AVAILABLE, account__owner=user)
+        .order_by("account_id", "id")
+        .values_list("account__token_id", "transaction__created_at", "amount", "balance_after")
+    )
+    points: dict[int, list[tuple[datetime, int]]] = {}
+    for token_id, created_at, amount, balance_after in rows.iterator(chunk_size=2000):
+        series = points.get(token_id)
+        if series is None:
+            series = points[token_id] = [(created_at, balance_after - amount)]
+        series.append((max(created_at, series[-1][0]), balance_after))
+    tokens = Token.objects.in_bulk(points)
+    return sorted(
+        (BalanceSeries(token=tokens[pk], points=series) for pk, series in points.items()),
+        key=lambda series: series.token.symbol,
+    )
 
 
 def withdrawals_for(user: User) -> QuerySet[Withdrawal]:

@@ -50,7 +50,7 @@ from config.views import domain_error_response
 from marketplace.forms import attach_domain_error
 from marketplace.models import Milestone
 from marketplace.selectors import project_visible_queryset
-from wallets import escrow, panels, payouts, selectors
+from wallets import charts, escrow, panels, payouts, selectors
 from wallets.chains import get_backend
 from wallets.exports import history_csv_lines
 from wallets.forms import (
@@ -226,12 +226,26 @@ def _wallet_page(
             "faucet_form": faucet_form,
             "faucet_max": settings.WALLETS_FAUCET_MAX,
             "page_obj": history,
+            "history_charts": _history_charts(user),
             "withdrawals": list(selectors.withdrawals_for(user)[:WITHDRAWALS_SHOWN]),
             "once": _once_token(),
             "deposit_routes": _deposit_routes(balances),
             "confirmations": settings.EVM_CONFIRMATIONS,
         },
     )
+
+
+def _history_charts(user: User) -> list[tuple[Token, charts.BalanceChart]]:
+    """(token, chart of its available balance up to now) for each token the user
+    has history in; dates in the current time zone."""
+    now, tz = timezone.now(), timezone.get_current_timezone()
+    drawn = []
+    for series in selectors.balance_series_for(user):
+        token = series.token
+        chart = charts.balance_chart(series.points, decimals=token.decimals, symbol=token.symbol, until=now, tz=tz)
+        if chart is not None:
+            drawn.append((token, chart))
+    return drawn
 
 
 def _deposit_routes(balances: list[selectors.Balance]) -> list[tuple[Token, str]]:
