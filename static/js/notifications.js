@@ -14,7 +14,10 @@
  *   to 30 s, reset by the server's hello), not while the tab is hidden or the browser
  *   offline; a ping every 25 s keeps proxies from closing an idle connection and
  *   detects a dead one. After a reconnect the menu is reloaded from the server, since
- *   pushes sent meanwhile were missed.
+ *   pushes sent meanwhile were missed;
+ * - parts of the page marked data-live-refresh (the wallet's balances, a project's
+ *   milestones) are fetched again when a notification about them arrives, so a
+ *   payment shows without a reload.
  *
  * The wire protocol is in docs/REALTIME.md. Server text is only ever set as text.
  */
@@ -419,12 +422,16 @@
         if (missed) {
           reloadMenu();
         }
+        if (state.hellos > 1) {
+          refreshRegions(null); // back after a drop: whatever changed meanwhile
+        }
         break;
       }
       case "notification":
         if (message.notification) {
           addNotification(message.notification);
           showToast(message.notification);
+          refreshRegions(String(message.notification.kind || ""));
         }
         setUnread(message.unread);
         break;
@@ -444,6 +451,85 @@
         break;
       default:
         break; // "pong", and anything newer than this file
+    }
+  }
+
+  /* ---------- live regions: parts of the page that follow the news ---------- */
+
+  // An element with an id and data-live-refresh="<kind prefixes>" (e.g. "milestone_
+  // withdrawal_") is fetched again when a notification of one of those kinds arrives,
+  // or after a reconnect (pushes may have been missed), and replaced by the server's
+  // fresh copy of the same page: a balance, a milestone's state, a history table.
+  // A region the person is working in (focus inside, or a field they changed) is
+  // left alone; it is up to date on their next page load.
+  const REGION_DEBOUNCE_MS = 150;
+  const regionsDue = new Set();
+  let regionTimer = 0;
+
+  function concerns(region, kind) {
+    const prefixes = region.dataset.liveRefresh.trim().split(/\s+/).filter(Boolean);
+    return kind === null || prefixes.length === 0 || prefixes.some((prefix) => kind.startsWith(prefix));
+  }
+
+  function inUse(region) {
+    const active = document.activeElement;
+    if (active && active !== document.body && region.contains(active)) {
+      return true;
+    }
+    for (const field of region.querySelectorAll("input, textarea, select")) {
+      if (field.type === "hidden") {
+        continue;
+      }
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) return true;
+      } else if (field instanceof HTMLSelectElement) {
+        if ([...field.options].some((option) => option.selected !== option.defaultSelected)) return true;
+      } else if (field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function refreshRegions(kind) {
+    for (const region of document.querySelectorAll("[data-live-refresh][id]")) {
+      if (concerns(region, kind)) {
+        regionsDue.add(region.id);
+      }
+    }
+    if (regionsDue.size) {
+      window.clearTimeout(regionTimer);
+      regionTimer = window.setTimeout(reloadRegions, REGION_DEBOUNCE_MS); // one fetch for a burst
+    }
+  }
+
+  async function reloadRegions() {
+    const ids = [...regionsDue];
+    regionsDue.clear();
+    let fresh;
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok || response.redirected) {
+        return;
+      }
+      fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    } catch {
+      return; // offline again: the next hello retries
+    }
+    for (const id of ids) {
+      const current = document.getElementById(id);
+      const next = fresh.getElementById(id);
+      if (!current || !next || inUse(current) || current.innerHTML === next.innerHTML) {
+        continue;
+      }
+      const updated = document.importNode(next, true);
+      updated.dataset.liveVersion = String((Number(current.dataset.liveVersion) || 0) + 1);
+      updated.classList.add("is-live-updated");
+      current.replaceWith(updated);
+      refreshTimes();
     }
   }
 
