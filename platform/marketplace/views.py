@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -46,7 +46,7 @@ from marketplace.forms import (
     skill_initial,
     skill_inputs,
 )
-from marketplace.models import Application, ContributorProfile, Project
+from marketplace.models import Application, ContributorProfile, Milestone, Project
 from matching import selectors as matching_selectors
 from notifications import selectors as notification_selectors
 from wallets import panels as wallet_panels
@@ -114,6 +114,7 @@ def _confirm(
     danger: bool = False,
     form: Any = None,
     subject: Any = None,
+    warnings: Sequence[str] = (),
 ) -> HttpResponse:
     return render(
         request,
@@ -127,6 +128,7 @@ def _confirm(
             "danger": danger,
             "form": form,
             "subject": subject,
+            "warnings": warnings,
         },
     )
 
@@ -359,9 +361,15 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"“{project.title}” is completed. Leave a review for your contributor.")
         return redirect(project)
     contributor = project.contributor.name if project.contributor else "the contributor"
+    unfunded = project.milestones.filter(status=Milestone.Status.PENDING).order_by("order")
     return _confirm(
         request,
         title="Mark this project completed?",
+        warnings=[
+            f"“{m.title}” ({project.budget_token.humanize_exact(m.amount)}) was never funded: "
+            "it closes unpaid and nothing more is charged."
+            for m in unfunded
+        ],
         message=(
             f"Confirm that {contributor} delivered the work. The project closes and both of you "
             "can then leave a review."

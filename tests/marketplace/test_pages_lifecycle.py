@@ -98,6 +98,20 @@ def test_the_owner_marks_a_project_completed(browser_as: Any, in_progress: Proje
     assertContains(response, "Leave your review")
 
 
+def test_completing_warns_of_each_milestone_that_was_never_funded(browser_as: Any, hired_project: Project) -> None:
+    from wallets import escrow
+
+    prototype, launch = hired_project.milestones.order_by("order")
+    escrow.milestone_fund(milestone=prototype, actor=hired_project.owner)
+    escrow.milestone_submit(milestone=prototype, actor=hired_project.contributor, note="Done.", links=[])
+    escrow.milestone_approve(milestone=prototype, actor=hired_project.owner)
+
+    response = browser_as(hired_project.owner).get(url("project_complete", hired_project))
+
+    assertContains(response, "“Mainnet launch” (4,000 USDC) was never funded: it closes unpaid", html=False)
+    assertNotContains(response, "“Prototype” (1,000 USDC)")
+
+
 def test_completing_an_open_project_renders_the_state_error(browser_as: Any, open_project: Project) -> None:
     response = browser_as(open_project.owner).post(url("project_complete", open_project))
 
