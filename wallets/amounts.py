@@ -78,7 +78,8 @@ def format_units(units: int, decimals: int) -> str:
 
 def humanize_units(units: int, decimals: int, *, max_fraction: int = 2) -> str:
     """Base units for people: thousands separators, at most ``max_fraction``
-    fractional digits unless more are needed to show a non-zero amount exactly."""
+    fractional digits unless more are needed to show a non-zero amount exactly, and
+    none or at least two, as money is written (1,500 and 1,462.50, never 1,462.5)."""
     plain = format_units(units, decimals)
     sign = "-" if plain.startswith("-") else ""
     whole, _, frac = plain.lstrip("-").partition(".")
@@ -86,4 +87,4 @@ def humanize_units(units: int, decimals: int, *, max_fraction: int = 2) -> str:
     if frac and len(frac) > max_fraction and int(whole) > 0:
         # Large amounts are shown rounded down for reading; exact values are one hover away.
         frac = frac[:max_fraction].rstrip("0")
-    return f"{sign}{grouped}.{frac}" if frac else f"{sign}{grouped}"
+    return f"{sign}{grouped}.{frac:0<2}" if frac else f"{sign}{grouped}"

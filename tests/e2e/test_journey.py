@@ -245,7 +245,7 @@ def test_a_client_and_a_contributor_go_from_a_post_to_a_paid_milestone_and_revie
     confirm = client.page.locator("main")
     expect(confirm.get_by_role("heading", level=1)).to_have_text("Fund “Validator prototype”?")
     expect(confirm).to_contain_text("1,500 USDC")
-    expect(confirm).to_contain_text("37.5 USDC")  # the 2.5 % fee, stated before any money moves
+    expect(confirm).to_contain_text("37.50 USDC")  # the 2.5 % fee, stated before any money moves
     client.shot("05-client-fund-confirmation")
     confirm.get_by_role("button", name="Fund 1,500 USDC").click()
     expect(client.flash()).to_contain_text("funded")
@@ -280,12 +280,12 @@ def test_a_client_and_a_contributor_go_from_a_post_to_a_paid_milestone_and_revie
     client.go(project.get_absolute_url())
     client.page.locator(f"#milestone-{first.pk}").get_by_role("link", name="Approve", exact=True).click()
     confirm = client.page.locator("main")
-    expect(confirm).to_contain_text("1,462.5 USDC")  # what Dana receives
+    expect(confirm).to_contain_text("1,462.50 USDC")  # what Dana receives
     confirm.get_by_role("button", name="Approve and release 1,500 USDC").click()
-    expect(client.flash()).to_contain_text("Dana Validator received 1,462.5 USDC (after the 37.5 USDC fee)")
+    expect(client.flash()).to_contain_text("Dana Validator received 1,462.50 USDC (after the 37.50 USDC fee)")
 
     # -- Dana's wallet page changes live: the new balance, and the history with it.
-    expect(dana_available).to_have_text("1,462.5 USDC", timeout=10_000)
+    expect(dana_available).to_have_text("1,462.50 USDC", timeout=10_000)
     contributor.shot("06-contributor-wallet-paid-live")
     expect(usdc_card).to_contain_text(re.compile(r"Incoming.*\b0 USDC"))
     expect(contributor.page.locator("#history")).to_contain_text("Validator prototype")

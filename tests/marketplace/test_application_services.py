@@ -58,7 +58,7 @@ def test_a_contributor_applies_and_the_owner_is_told(
     assert inbox(contributor_bob) == []
     notification = Notification.objects.get(recipient=client_alice)
     assert notification.payload == {"project": open_project.pk, "application": application.pk}
-    assert "4,500.5 USDC" in notification.body
+    assert "4,500.50 USDC" in notification.body
 
 
 def test_it_rejects_an_application_to_your_own_project(open_project: Project, client_alice: User, inbox: Any) -> None:

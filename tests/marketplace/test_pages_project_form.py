@@ -91,7 +91,7 @@ def test_posting_a_project_with_two_milestones_stores_exact_base_units(browser_a
     ]
     assert milestones[0].due_date is not None
     assertContains(response, "is published")  # the flash message
-    assertContains(response, "1,500.5 USDC")
+    assertContains(response, "1,500.50 USDC")
 
 
 def test_save_as_draft_keeps_the_project_private(browser_as: Any, client_alice: User) -> None:

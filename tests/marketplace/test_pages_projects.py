@@ -118,7 +118,7 @@ def test_anonymous_visitors_see_the_project_and_are_invited_to_sign_in(browser_a
     assertContains(response, "<strong>validator</strong>", html=False)  # Markdown rendered
     assertContains(response, "5,000 USDC")
     assertContains(response, "Prototype")
-    assertContains(response, "1,500.5 USDC")
+    assertContains(response, "1,500.50 USDC")
     assertContains(response, "badge--open")
     assertContains(response, "Sign in to apply")
     assertContains(response, "?next=/projects/")

@@ -199,10 +199,12 @@ def test_it_formats_base_units_as_a_plain_exact_decimal(units: int, decimals: in
         (1, 6, "0.000001"),  # but a small amount is never shown as zero
         (123, 18, "0.000000000000000123"),
         (10**21, 18, "1,000"),
-        (1_100_000, 6, "1.1"),
+        (1_100_000, 6, "1.10"),  # money has no fraction or at least two digits of one
+        (1_462_500_000, 6, "1,462.50"),
+        (500_000, 6, "0.50"),
         (-1_500_250_000, 6, "-1,500.25"),
         (1234, 0, "1,234"),
-        (10**36 + 5 * 10**35, 36, "1.5"),
+        (10**36 + 5 * 10**35, 36, "1.50"),
     ],
 )
 def test_it_humanizes_base_units_for_people(units: int, decimals: int, text: str) -> None:

@@ -240,7 +240,7 @@ def test_labels_of_an_18_decimals_token_are_exact() -> None:
     chart = balance_chart([(day(0), 0), (day(1), 3 * WEI // 2)], decimals=18, symbol="WALL")
     assert chart is not None
 
-    assert [tick.label for tick in chart.y_ticks] == ["1.5", "1", "0.5", "0"]
+    assert [tick.label for tick in chart.y_ticks] == ["1.50", "1", "0.50", "0"]
     assert [tick.value for tick in chart.y_ticks] == [3 * WEI // 2, WEI, WEI // 2, 0]
 
 
@@ -286,7 +286,7 @@ def test_the_summary_names_a_lowest_balance_below_the_start_and_the_end() -> Non
     chart = balance_chart([(day(0), 500), (day(1), 20), (day(2), 300)], decimals=2, symbol="EUR")
     assert chart is not None
 
-    assert chart.summary == "EUR balance from 3 Jan to 5 Jan 2025: started at 5 EUR, now 3 EUR; lowest 0.2 EUR."
+    assert chart.summary == "EUR balance from 3 Jan to 5 Jan 2025: started at 5 EUR, now 3 EUR; lowest 0.20 EUR."
 
 
 def test_dates_are_written_in_the_given_time_zone() -> None:
@@ -372,7 +372,7 @@ def test_a_balance_of_zero_throughout_gets_an_axis_of_one_token() -> None:
     chart = balance_chart([(day(0), 0), (day(2), 0)], decimals=6, symbol="USDC")
     assert chart is not None
 
-    assert [tick.label for tick in chart.y_ticks] == ["1", "0.75", "0.5", "0.25", "0"]
+    assert [tick.label for tick in chart.y_ticks] == ["1", "0.75", "0.50", "0.25", "0"]
     assert {y for _, y in path_points(chart.line)} == {float(HEIGHT)}
     assert chart.summary == "USDC balance from 3 Jan to 5 Jan 2025: 0 USDC throughout."
 

@@ -339,13 +339,13 @@ def test_an_offer_lowered_after_the_contributor_opened_the_page_is_not_accepted(
     assert fees() == 0
     # The page now shows the new offer, and its form carries it.
     assertContains(response, "The dashboards are missing too.")
-    assertContains(response, "487.5 USDC")  # 500 less the 2.5 % fee
+    assertContains(response, "487.50 USDC")  # 500 less the 2.5 % fee
     assertContains(response, "Accept 500 USDC</button>", html=False)
     assert hidden(response)["offer"] == str(500 * USDC)
 
     accepted = bob.post(url("accept_part", submitted), hidden(response), follow=True)
 
-    assertContains(accepted, "You accepted: 487.5 USDC is in your available balance (after the 12.5 USDC fee)")
+    assertContains(accepted, "You accepted: 487.50 USDC is in your available balance (after the 12.50 USDC fee)")
     assert available(contributor_bob) == 487_500_000
     assert available(client_alice) == 9_500 * USDC
 
@@ -484,8 +484,8 @@ def test_a_dispute_resolved_by_an_arbiter_with_a_split(
     confirm = arbiter.post(resolve, data)
 
     assertContains(confirm, "Resolve the dispute with this split?")
-    assertContains(confirm, "17.5 USDC")
-    assertContains(confirm, "682.5 USDC")
+    assertContains(confirm, "17.50 USDC")
+    assertContains(confirm, "682.50 USDC")
     assertContains(confirm, "Back to Alice Client")
     assertContains(confirm, "300 USDC")
     assert held(submitted) == 1_000 * USDC
@@ -506,7 +506,7 @@ def test_a_dispute_resolved_by_an_arbiter_with_a_split(
     decision = bob.get(dispute.get_absolute_url())
     assertContains(decision, "The decision")
     assertContains(decision, "Most of the work was delivered.")
-    assertContains(decision, "682.5 USDC")
+    assertContains(decision, "682.50 USDC")
 
 
 def test_a_split_that_does_not_add_up_is_refused_on_the_field(

@@ -107,7 +107,7 @@ def test_the_faucet_adds_test_tokens_once_per_form(browser_as: Any, mallory: Use
     response = client.post(FAUCET, data, follow=True)
     client.post(FAUCET, data)
 
-    assertContains(response, "250.5 USDC of test tokens added to your available balance.")
+    assertContains(response, "250.50 USDC of test tokens added to your available balance.")
     assert available(mallory) == 250_500_000
 
 
@@ -148,12 +148,12 @@ def test_a_withdrawal_is_confirmed_before_the_money_moves(
     review = alice.post(WITHDRAW, {"token": "USDC", "amount": "1,250.5", "to_address": DESTINATION.lower()})
 
     assertContains(review, "Withdraw")
-    assertContains(review, "1,250.5 USDC")
+    assertContains(review, "1,250.50 USDC")
     assertContains(review, "USD Coin (USDC)")
     assertContains(review, DESTINATION)
     assertContains(review, "This cannot be undone.")
     assertContains(review, "This is not the address you signed in with")
-    assertContains(review, "8,749.5 USDC")  # available after
+    assertContains(review, "8,749.50 USDC")  # available after
     assert offences(review.content.decode()) == []
     assert available(client_alice) == 10_000 * USDC
     assert not Withdrawal.objects.exists()
@@ -161,7 +161,7 @@ def test_a_withdrawal_is_confirmed_before_the_money_moves(
     data = {"token": "USDC", "amount": "1250.5", "to_address": DESTINATION, "confirm": "yes"}
     done = alice.post(WITHDRAW, {**data, "once": review.context["once"]}, follow=True)
 
-    assertContains(done, f"Paid: 1,250.5 USDC sent to {DESTINATION}.")
+    assertContains(done, f"Paid: 1,250.50 USDC sent to {DESTINATION}.")
     assert available(client_alice) == 8_749_500_000
     withdrawal = Withdrawal.objects.get()
     assert (withdrawal.amount, withdrawal.to_address, withdrawal.status) == (
