@@ -10,6 +10,7 @@ accounts and ``personal_sign`` are backed by eth-account keys in this process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import shutil
 import socket
@@ -22,6 +23,7 @@ from urllib.parse import urlparse
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.utils import ConnectionHandler
@@ -170,42 +172,67 @@ class AsgiServer:
         return asyncio.run_coroutine_threadsafe(sync_to_async(run, thread_sensitive=False)(), self.loop).result(30)
 
 
-@pytest.fixture
-def asgi_server(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[AsgiServer]:
-    """config.asgi.application under uvicorn on a free port, against the test database.
-
-    With SQLite's in-memory test database, every thread of the server uses the test
-    thread's connection, as Django's LiveServerThread does: a second connection would
-    see another, empty database. Each test gets fresh channel-layer objects (on Redis,
-    under a key prefix of its own)."""
-    import uvicorn
-
-    settings.MATCHING_WARM_UP = False  # config.asgi would load the embedding model at import
-    from config.asgi import application
-
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    redis_prefixes = []
-    for config in layers.values():
-        if "redis" in str(config.get("BACKEND", "")).lower():
-            config.setdefault("CONFIG", {})["prefix"] = prefix = f"ww-e2e-{uuid.uuid4().hex[:12]}:"
-            redis_prefixes.append((config["CONFIG"]["hosts"], prefix))
-    settings.CHANNEL_LAYERS = layers  # Channels drops its cached layer objects on this change
-
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-    if shared:
-        for connection in shared.values():
-            connection.inc_thread_sharing()
-        original = ConnectionHandler.__getitem__
-
-        def shared_connection(handler: ConnectionHandler, alias: str) -> Any:
-            return shared[alias] if handler is connections and alias in shared else original(handler, alias)
-
-        monkeypatch.setattr(ConnectionHandler, "__getitem__", shared_connection)
-
+def free_listener() -> tuple[socket.socket, str]:
+    """A listening socket on a free port of 127.0.0.1, and its URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    return listener, f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@contextlib.contextmanager
+def shared_sqlite_connection() -> Iterator[None]:
+    """With SQLite's in-memory test database, every thread uses this thread's
+    connection, as Django's LiveServerThread arranges: a second connection would see
+    another, empty database. Nothing to do on other databases."""
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    if not shared:
+        yield
+        return
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    original = ConnectionHandler.__getitem__
+
+    def shared_connection(handler: ConnectionHandler, alias: str) -> Any:
+        return shared[alias] if handler is connections and alias in shared else original(handler, alias)
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ConnectionHandler, "__getitem__", shared_connection)
+            yield
+    finally:
+        for connection in shared.values():
+            connection.dec_thread_sharing()
+
+
+def private_channel_layers(label: str) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
+    """The channel layers, each Redis one under a key prefix of its own (no cross-talk
+    with other tests or processes), and the (hosts, prefix) pairs to flush after."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    prefixes = []
+    for config in layers.values():
+        if "redis" in str(config.get("BACKEND", "")).lower():
+            config.setdefault("CONFIG", {})["prefix"] = prefix = f"ww-{label}-{uuid.uuid4().hex[:12]}:"
+            prefixes.append((config["CONFIG"]["hosts"], prefix))
+    return layers, prefixes
+
+
+def flush_channel_layers(prefixes: list[tuple[Any, str]]) -> None:
+    from channels_redis.core import RedisChannelLayer
+
+    for hosts, prefix in prefixes:
+        async_to_sync(RedisChannelLayer(hosts=hosts, prefix=prefix).flush)()
+
+
+@contextlib.contextmanager
+def uvicorn_serving(listener: socket.socket, name: str = "uvicorn") -> Iterator[asyncio.AbstractEventLoop]:
+    """config.asgi.application under uvicorn on ``listener``, in a thread of this
+    process; yields the server's event loop. Settings the application reads at
+    import (MATCHING_WARM_UP) must be set before."""
+    import uvicorn
+
+    from config.asgi import application
+
     server = uvicorn.Server(
         uvicorn.Config(application, lifespan="off", log_level="warning", timeout_graceful_shutdown=2)
     )
@@ -216,37 +243,44 @@ def asgi_server(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Asgi
         loop.run_until_complete(server.serve(sockets=[listener]))
         loop.close()
 
-    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
+    thread = threading.Thread(target=serve, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
+    try:
+        yield loop
+    finally:
+        server.should_exit = True
+        thread.join(15)
 
+
+@pytest.fixture
+def asgi_server(settings: Any) -> Iterator[AsgiServer]:
+    """config.asgi.application under uvicorn on a free port, against the test
+    database, with fresh channel-layer objects (on Redis, under a key prefix of the
+    test's own)."""
+    settings.MATCHING_WARM_UP = False  # config.asgi would load the embedding model at import
+    settings.CHANNEL_LAYERS, redis_prefixes = private_channel_layers("e2e")  # Channels drops its cached layers
+    listener, url = free_listener()
     origin = urlparse(url)
     settings.SITE_DOMAIN = origin.netloc
     settings.SITE_SCHEME = origin.scheme
     settings.CSRF_TRUSTED_ORIGINS = [url]
     cache.clear()
-    yield AsgiServer(url, loop)
-
-    server.should_exit = True
-    thread.join(15)
-    listener.close()
-    for connection in shared.values():
-        connection.dec_thread_sharing()
-    if redis_prefixes:
-        from channels_redis.core import RedisChannelLayer
-
-        for hosts, prefix in redis_prefixes:
-            async_to_sync(RedisChannelLayer(hosts=hosts, prefix=prefix).flush)()
+    try:
+        with shared_sqlite_connection(), uvicorn_serving(listener) as loop:
+            yield AsgiServer(url, loop)
+    finally:
+        listener.close()
+        flush_channel_layers(redis_prefixes)
 
 
 def sign_in(context: Any, user: Any, url: str) -> None:
     """Give a browser context the session cookie of ``user`` (signing in through the
     wallet is what tests/e2e/test_sign_in.py is for)."""
-    from django.conf import settings
     from django.test import Client
 
     client = Client()

@@ -101,7 +101,7 @@ def test_the_owner_marks_a_project_completed(browser_as: Any, in_progress: Proje
 def test_completing_warns_of_each_milestone_that_was_never_funded(browser_as: Any, hired_project: Project) -> None:
     from wallets import escrow
 
-    prototype, launch = hired_project.milestones.order_by("order")
+    prototype = hired_project.milestones.get(order=1)
     escrow.milestone_fund(milestone=prototype, actor=hired_project.owner)
     escrow.milestone_submit(milestone=prototype, actor=hired_project.contributor, note="Done.", links=[])
     escrow.milestone_approve(milestone=prototype, actor=hired_project.owner)
