@@ -684,6 +684,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_of(user=user)
     projects_for_you: list[Any] = []
     projects_for_you_note = ""
+    my_projects = list(selectors.projects_of_owner(user=user)[:50])
     if profile is not None:
         try:
             projects_for_you = matching_selectors.matches_for_profile(profile=profile, viewer=user, limit=6)
@@ -697,7 +698,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "projects_for_you": projects_for_you,
             "projects_for_you_note": projects_for_you_note,
-            "my_projects": selectors.projects_of_owner(user=user)[:50],
+            "my_projects": my_projects,
+            # Someone with a profile who has posted nothing mostly finds work: their
+            # projects for them, applications and work first.
+            "contributor_first": profile is not None and not my_projects,
             "my_applications": selectors.applications_of_contributor(user=user)[:50],
             "active_projects": selectors.projects_of_contributor(user=user)[:50],
             "notifications": notification_selectors.recent_for(user=user, limit=10),

@@ -184,13 +184,12 @@ def test_a_client_and_a_contributor_go_from_a_post_to_a_paid_milestone_and_revie
         ("Mainnet launch", usdc("3500")),
     ]
 
-    # -- The contributor hears of it live, and finds it under "Projects for you".
+    # -- The contributor hears of it live, and it appears under "Projects for you" (no reload).
     toast = contributor.toast(TITLE)
     expect(toast).to_be_visible(timeout=30_000)  # embedding and ranking run after the commit
     expect(toast).to_contain_text("matches your profile")
     contributor.shot("03-contributor-live-match")
     assert Notification.objects.filter(recipient=dana, kind="project_match", payload__project=project.pk).exists()
-    contributor.page.reload()
     for_you = contributor.page.get_by_role("region", name="Projects for you")
     match = for_you.get_by_role("listitem").filter(has_text=TITLE)
     expect(match).to_be_visible()

@@ -73,3 +73,38 @@ def test_an_empty_dashboard_has_calls_to_action(browser_as: Any, mallory: User) 
     assertContains(response, "You have not posted a project")
     assertContains(response, "No applications yet")
     assertContains(response, "Nothing yet.")
+
+
+def test_a_contributor_who_posted_nothing_sees_work_first_and_a_line_about_posting(
+    browser_as: Any, contributor_bob: User
+) -> None:
+    html = browser_as(contributor_bob).get(DASHBOARD).content.decode()
+
+    order = [html.index(f'id="{title}-title"') for title in ("for-you", "my-applications", "active", "my-projects")]
+    assert order == sorted(order)
+    assert "You have not posted a project. When you need work done" in html
+    assert "No applications yet" in html
+    assert html.count("You have not posted a project") == 1
+
+
+def test_a_contributor_who_also_posts_sees_their_projects_first(
+    browser_as: Any, contributor_bob: User, client_alice: User
+) -> None:
+    ProjectFactory(owner=contributor_bob, title="Bob hires too")
+
+    html = browser_as(contributor_bob).get(DASHBOARD).content.decode()
+
+    assert html.index('id="my-projects-title"') < html.index('id="for-you-title"')
+    assert "Bob hires too" in html
+
+
+def test_the_dashboards_parts_that_change_follow_the_news(browser_as: Any, contributor_bob: User) -> None:
+    html = browser_as(contributor_bob).get(DASHBOARD).content.decode()
+
+    for region, kinds in [
+        ("for-you", "project_match"),
+        ("my-applications", "application_ project_"),
+        ("wallet-card", "milestone_ dispute_ deposit_ withdrawal_"),
+    ]:
+        assert f'id="{region}" data-live-refresh="{kinds}"' in html
+    assert 'id="recent-notifications" data-live-refresh>' in html
