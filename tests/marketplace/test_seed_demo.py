@@ -26,7 +26,7 @@ from marketplace.data.demo import build_plan, demo_address, word_count
 from marketplace.models import Application, ContributorProfile, Milestone, ProfileSkill, Project, Review
 from notifications.models import Notification
 from tests.factories import ProjectFactory
-from wallets.models import Account, LedgerTransaction
+from wallets.models import Account, LedgerEntry, LedgerTransaction
 
 MODELS = (User, ContributorProfile, ProfileSkill, Project, Milestone, Application, Review, Notification)
 
@@ -112,6 +112,20 @@ def test_the_demo_ledger_balances_and_holds_exactly_what_is_in_escrow(seeded: st
     assert set(totals) == {"USDC", "WALL"}
     assert set(totals.values()) == {0}
     assert LedgerTransaction.objects.filter(created_at__lt=timezone.now() - timedelta(days=7)).exists()
+
+
+def test_every_wallet_history_is_posted_in_time_order(seeded: str) -> None:
+    # A user who is party to several projects must see their entries posted in the
+    # order of their dates, or the wallet's "Balance after" column and balance chart
+    # jump about.
+    for account in Account.objects.filter(kind=Account.Kind.AVAILABLE).select_related("owner", "token"):
+        entries = LedgerEntry.objects.filter(account=account).select_related("transaction").order_by("id")
+        balance, last_posted = 0, None
+        for entry in entries:
+            posted = entry.transaction.created_at
+            assert last_posted is None or posted >= last_posted, f"{account}: entry {entry.pk} predates the one before"
+            assert entry.balance_after == balance + entry.amount, f"{account}: entry {entry.pk}"
+            balance, last_posted = entry.balance_after, posted
 
 
 def test_projects_read_like_real_posts(seeded: str) -> None:

@@ -8,6 +8,12 @@ the same rules as real use; timestamps are then spread over the past weeks with
 ``update()`` so "newest first" lists look natural. Notifications created by the
 services as a side effect are kept and back-dated likewise.
 
+Every project is created first; what happened to it later (hiring, escrow steps,
+completion, reviews, cancellation) is queued and then run in time order across all
+projects. Someone who is party to several projects thus gets ledger entries posted
+in the order of their dates, which is the order the wallet's history and balance
+chart read them in.
+
 One transaction: the command creates everything or nothing.
 """
 
@@ -17,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -27,7 +34,7 @@ from django.utils import timezone
 
 from accounts.models import User, default_avatar_color
 from marketplace import services
-from marketplace.data.demo import ApplicationPlan, DemoPlan, ProfilePlan, ProjectPlan, build_plan
+from marketplace.data.demo import ApplicationPlan, DemoPlan, ProfilePlan, ProjectPlan, ReviewPlan, build_plan
 from marketplace.data.skills import sync_skills
 from marketplace.models import Application, ContributorProfile, Milestone, Project, Review, Skill
 from notifications.models import Notification
@@ -91,6 +98,10 @@ class _Seeder:
         self.users: dict[str, User] = {}
         self._notification_mark = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
         self._first_notification = self._notification_mark
+        # What happened to the projects after they were created, as (when, sequence
+        # number, step), and each project's final timestamps: see _run_steps().
+        self._steps: list[tuple[datetime, int, Callable[[], object]]] = []
+        self._project_dates: dict[int, dict[str, datetime | None]] = {}
 
     def run(self) -> Counter[str]:
         self.created["skill"] = sync_skills(Skill)
@@ -103,6 +114,7 @@ class _Seeder:
         self._profiles()
         for project_plan in self.plan.projects:
             self._project(project_plan)
+        self._run_steps()
         self.log(f"{self.created['project']} projects, {self.created['application']} applications")
         self._mark_old_notifications_read()
         self.created["notification"] = Notification.objects.filter(pk__gt=self._first_notification).count()
@@ -116,6 +128,24 @@ class _Seeder:
     def _past(self, when: datetime) -> datetime:
         """``when``, but never later than a minute ago (plan offsets can overshoot on fresh projects)."""
         return min(when, self.now - timedelta(minutes=1))
+
+    def _later(self, when: datetime, step: Callable[[], object]) -> None:
+        """Queue ``step`` to run at ``when``, after every project exists."""
+        self._steps.append((when, len(self._steps), step))
+
+    def _run_steps(self) -> None:
+        """Run the queued steps in time order across all projects, back-dating the
+        notifications each one creates to its time, then date the projects.
+
+        Ties keep the order the steps were queued in, and one project's steps are
+        queued in the order they must happen (hired, funded, ..., completed)."""
+        for when, _, step in sorted(self._steps, key=lambda queued: (queued[0], queued[1])):
+            step()
+            self._stamp_notifications(when)
+        self._steps.clear()
+        for pk, dates in self._project_dates.items():
+            Project.objects.filter(pk=pk).update(**dates)
+        self._project_dates.clear()
 
     def _stamp_notifications(self, when: datetime) -> None:
         """Back-date the notifications the last service call created to ``when``."""
@@ -237,39 +267,45 @@ class _Seeder:
         closed = published + timedelta(days=plan.closed_days_after_publish or 0)
         if plan.status in (Project.Status.IN_PROGRESS, Project.Status.COMPLETED):
             accepted = next(a for a, p in zip(applications, plan.applications, strict=True) if p.outcome == "accepted")
-            services.application_accept(application=accepted, actor=owner)
-            self._stamp_notifications(decided)
-            project.applications.filter(status__in=[Application.Status.ACCEPTED, Application.Status.REJECTED]).update(
-                decided_at=decided, updated_at=decided
-            )
-            last_change = decided
-        if plan.status in (Project.Status.IN_PROGRESS, Project.Status.COMPLETED):
-            last_change = max(last_change, self._escrow(project, plan, decided, closed))
+
+            def accept() -> None:
+                services.application_accept(application=accepted, actor=owner)
+                project.applications.filter(
+                    status__in=[Application.Status.ACCEPTED, Application.Status.REJECTED]
+                ).update(decided_at=decided, updated_at=decided)
+
+            self._later(decided, accept)
+            last_change = max(decided, self._escrow(project, plan, accepted.contributor, decided, closed))
         if plan.status == Project.Status.COMPLETED:
-            services.project_complete(project=project, actor=owner)
-            self._stamp_notifications(closed)
+            # Escrow's last step comes before ``closed``, so every milestone is settled by then.
+            self._later(closed, partial(services.project_complete, project=project, actor=owner))
             last_change = closed
             for review_plan in plan.reviews:
                 author = owner if review_plan.by_owner else self.users[plan.applications[0].contributor_key]
-                review = services.review_create(
-                    project=project, author=author, rating=review_plan.rating, text=review_plan.text
-                )
                 when = published + timedelta(days=review_plan.days_after_publish)
-                self._stamp_notifications(when)
-                Review.objects.filter(pk=review.pk).update(created_at=when)
-                self.created["review"] += 1
+                self._later(when, partial(self._review, project, author, review_plan, when))
         if plan.status == Project.Status.CANCELLED:
-            services.project_cancel(project=project, actor=owner, reason="We found the capacity in-house.")
-            self._stamp_notifications(closed)
-            project.applications.filter(status=Application.Status.REJECTED).update(decided_at=closed, updated_at=closed)
+
+            def cancel() -> None:
+                services.project_cancel(project=project, actor=owner, reason="We found the capacity in-house.")
+                project.applications.filter(status=Application.Status.REJECTED).update(
+                    decided_at=closed, updated_at=closed
+                )
+
+            self._later(closed, cancel)
             last_change = closed
 
-        Project.objects.filter(pk=project.pk).update(
-            created_at=created,
-            updated_at=last_change,
-            published_at=None if plan.status == Project.Status.DRAFT else published,
-            closed_at=closed if plan.status in (Project.Status.COMPLETED, Project.Status.CANCELLED) else None,
-        )
+        self._project_dates[project.pk] = {
+            "created_at": created,
+            "updated_at": last_change,
+            "published_at": None if plan.status == Project.Status.DRAFT else published,
+            "closed_at": closed if plan.status in (Project.Status.COMPLETED, Project.Status.CANCELLED) else None,
+        }
+
+    def _review(self, project: Project, author: User, plan: ReviewPlan, when: datetime) -> None:
+        review = services.review_create(project=project, author=author, rating=plan.rating, text=plan.text)
+        Review.objects.filter(pk=review.pk).update(created_at=when)
+        self.created["review"] += 1
 
     # --- escrow ------------------------------------------------------------------------
 
@@ -277,21 +313,27 @@ class _Seeder:
         """Run services as if at ``when``: escrow's and the ledger's timestamps follow."""
         return mock.patch("django.utils.timezone.now", return_value=self._past(when))
 
-    def _escrow(self, project: Project, plan: ProjectPlan, decided: datetime, closed: datetime) -> datetime:
+    def _run_at(self, when: datetime, action: Callable[[], object]) -> None:
+        with self._at(when):
+            action()
+
+    def _escrow(
+        self, project: Project, plan: ProjectPlan, contributor: User, decided: datetime, closed: datetime
+    ) -> datetime:
         """Money for a project that went ahead: a completed project's milestones were
         all funded, submitted and approved; in-progress projects show each stage of
         escrow in turn (funded, in review, changes requested, one paid and the next
-        funded, disputed). Returns the time of the last step."""
-        project.refresh_from_db()
-        owner, contributor = project.owner, project.contributor
-        assert contributor is not None  # the project went ahead
+        funded, disputed). Queues the steps, from ``decided`` on, and returns the time
+        of the last one."""
+        owner = project.owner
         milestones = list(project.milestones.order_by("order"))
         if not milestones:
             return decided
         token = project.budget_token
         stage = "completed" if plan.status == Project.Status.COMPLETED else self._next_stage()
-        with self._at(decided):
-            ledger.post(
+
+        def demo_funds() -> object:
+            return ledger.post(
                 kind=LedgerTransaction.Kind.FAUCET,
                 token=token,
                 lines=[
@@ -301,6 +343,8 @@ class _Seeder:
                 actor=owner,
                 memo="Demo funds",
             )
+
+        self._later(decided, partial(self._run_at, decided, demo_funds))
 
         def fund(m: Milestone) -> Callable[[], object]:
             return lambda: escrow.milestone_fund(milestone=m, actor=owner)
@@ -346,9 +390,7 @@ class _Seeder:
         when = decided
         for step in steps:
             when = self._past(when + gap)
-            with self._at(when):
-                step()
-            self._stamp_notifications(when)
+            self._later(when, partial(self._run_at, when, step))
         self.created["escrow step"] += len(steps)
         return when
 
