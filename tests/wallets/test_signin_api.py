@@ -245,14 +245,18 @@ def test_an_expired_nonce_is_refused() -> None:
         ({"uri": "https://evil.example/login"}, "uri_mismatch", 401),
         ({"chain_id": 56}, "chain_mismatch", 401),
         ({"statement": "Sign in to a totally different site."}, "statement_mismatch", 401),
-        ({"issued_at": timezone.now() - timedelta(minutes=10)}, "stale_issued_at", 401),
-        ({"issued_at": timezone.now() + timedelta(minutes=5)}, "future_issued_at", 401),
-        ({"expiration_time": timezone.now() - timedelta(minutes=1)}, "expired", 401),
-        ({"not_before": timezone.now() + timedelta(minutes=5)}, "not_yet_valid", 401),
+        ({"issued_at": timedelta(minutes=-10)}, "stale_issued_at", 401),
+        ({"issued_at": timedelta(minutes=5)}, "future_issued_at", 401),
+        ({"expiration_time": timedelta(minutes=-1)}, "expired", 401),
+        ({"not_before": timedelta(minutes=5)}, "not_yet_valid", 401),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
 def test_each_field_rule_has_its_rejection_code(changes: dict[str, Any], code: str, status: int) -> None:
+    # Times are offsets from now, taken when the test runs (not when it was collected,
+    # which may be many minutes earlier in a long run).
+    now = timezone.now()
+    changes = {k: now + v if isinstance(v, timedelta) else v for k, v in changes.items()}
     client = APIClient()
     body = get_nonce(client)
     message = message_for(body, **changes)
