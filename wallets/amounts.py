@@ -87,4 +87,4 @@ def humanize_units(units: int, decimals: int, *, max_fraction: int = 2) -> str:
     if frac and len(frac) > max_fraction and int(whole) > 0:
         # Large amounts are shown rounded down for reading; exact values are one hover away.
         frac = frac[:max_fraction].rstrip("0")
-    return f"{sign}{grouped}.{frac:0<2}" if frac else f"{sign}{grouped}"
+    return f"{sign}{grouped}.{frac:0<{min(2, decimals)}}" if frac else f"{sign}{grouped}"

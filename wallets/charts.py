@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from wallets.amounts import humanize_units
 
@@ -184,10 +184,13 @@ def balance_chart(
     """
     if not points:
         return None
+    # Geometry in UTC: times in one zone subtract as wall-clock times, which would
+    # put points out of order across a daylight-saving change. Dates for people in
+    # ``tz`` (or the times' own zone).
+    local = tz or points[0][0].tzinfo
     end = max(until, points[-1][0]) if until is not None else points[-1][0]
-    if tz is not None:
-        points = [(when.astimezone(tz), value) for when, value in points]
-        end = end.astimezone(tz)
+    points = [(when.astimezone(UTC), value) for when, value in points]
+    end = end.astimezone(UTC)
     values = [value for _, value in points]
     first, last, high, low = values[0], values[-1], max(values), min(values)
     start = points[0][0]
@@ -219,9 +222,10 @@ def balance_chart(
                 outs.append(dot)
 
     y_ticks = tuple(
-        YTick(value=tick, label=humanize_units(tick, decimals, max_fraction=decimals), y=scale_y(tick, lo, hi))
-        for tick in reversed(ticks)
+        YTick(value=tick, label=label, y=scale_y(tick, lo, hi))
+        for tick, label in zip(reversed(ticks), _axis_labels(list(reversed(ticks)), decimals), strict=True)
     )
+    start, end = start.astimezone(local), end.astimezone(local)
     return BalanceChart(
         line=line,
         area=area,
@@ -241,6 +245,16 @@ def balance_chart(
         summary=_summary(symbol, decimals, start, end, first, last, high, low),
         points_drawn=len(drawn),
     )
+
+
+def _axis_labels(ticks: list[int], decimals: int) -> list[str]:
+    """Exact tick labels, all with as many decimals as the one that needs most
+    (10.00, 7.50, 5.00 rather than 10, 7.50, 5)."""
+    labels = [humanize_units(tick, decimals, max_fraction=decimals) for tick in ticks]
+    digits = max(len(label.partition(".")[2]) for label in labels)
+    if not digits:
+        return labels
+    return [f"{label.partition('.')[0]}.{label.partition('.')[2]:0<{digits}}" for label in labels]
 
 
 def _num(value: float) -> str:

@@ -240,7 +240,7 @@ def test_labels_of_an_18_decimals_token_are_exact() -> None:
     chart = balance_chart([(day(0), 0), (day(1), 3 * WEI // 2)], decimals=18, symbol="WALL")
     assert chart is not None
 
-    assert [tick.label for tick in chart.y_ticks] == ["1.50", "1", "0.50", "0"]
+    assert [tick.label for tick in chart.y_ticks] == ["1.50", "1.00", "0.50", "0.00"]
     assert [tick.value for tick in chart.y_ticks] == [3 * WEI // 2, WEI, WEI // 2, 0]
 
 
@@ -372,7 +372,7 @@ def test_a_balance_of_zero_throughout_gets_an_axis_of_one_token() -> None:
     chart = balance_chart([(day(0), 0), (day(2), 0)], decimals=6, symbol="USDC")
     assert chart is not None
 
-    assert [tick.label for tick in chart.y_ticks] == ["1", "0.75", "0.50", "0.25", "0"]
+    assert [tick.label for tick in chart.y_ticks] == ["1.00", "0.75", "0.50", "0.25", "0.00"]
     assert {y for _, y in path_points(chart.line)} == {float(HEIGHT)}
     assert chart.summary == "USDC balance from 3 Jan to 5 Jan 2025: 0 USDC throughout."
 
@@ -532,3 +532,32 @@ def test_a_refused_faucet_form_still_draws_the_chart(
 
     assert page.status_code == 200
     assert len(chart_images(page.content.decode())) == 1
+
+
+def test_points_across_a_daylight_saving_change_stay_in_time_order() -> None:
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    # Clocks went back at 06:00 UTC on 3 Nov 2024: 01:30 happened twice.
+    points = [
+        (datetime(2024, 11, 3, 5, 30, tzinfo=UTC), 0),
+        (datetime(2024, 11, 3, 6, 15, tzinfo=UTC), 10**6),
+        (datetime(2024, 11, 3, 6, 45, tzinfo=UTC), 2 * 10**6),
+    ]
+
+    chart = balance_chart(points, decimals=6, symbol="USDC", tz=new_york)
+
+    assert chart is not None
+    # 45 of the 75 minutes (not 45 of the 15 the wall clock shows) pass before the second point.
+    assert chart.line == "M0,300H600V150H1000V0"
+    assert chart.x_labels[0] == "3 Nov 01:30"
+    assert chart.x_labels[-1] == "3 Nov 01:45"
+    assert chart.start.tzinfo == new_york
+
+
+def test_a_token_with_one_decimal_is_never_shown_with_two() -> None:
+    chart = balance_chart([(datetime(2025, 1, 3, tzinfo=UTC), 5)], decimals=1, symbol="PTS")
+
+    assert chart is not None
+    assert [tick.label for tick in chart.y_ticks] == ["0.6", "0.4", "0.2", "0.0"]
+    assert chart.summary.endswith("0.5 PTS throughout.")
