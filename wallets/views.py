@@ -226,6 +226,8 @@ def _wallet_page(
             "faucet_form": faucet_form,
             "faucet_max": settings.WALLETS_FAUCET_MAX,
             "page_obj": history,
+            # Live regions fetch this page again: never the POST address a refused form is shown at.
+            "live_src": _wallet_url() + (f"?page={history.number}" if history.number > 1 else ""),
             "history_charts": _history_charts(user),
             "withdrawals": list(selectors.withdrawals_for(user)[:WITHDRAWALS_SHOWN]),
             "once": _once_token(),

@@ -421,9 +421,7 @@
         setUnread(message.unread);
         if (missed) {
           reloadMenu();
-        }
-        if (state.hellos > 1) {
-          refreshRegions(null); // back after a drop: whatever changed meanwhile
+          refreshRegions(null); // news came before this socket was open: whatever changed
         }
         break;
       }
@@ -462,13 +460,28 @@
   // fresh copy of the same page: a balance, a milestone's state, a history table.
   // A region the person is working in (focus inside, or a field they changed) is
   // left alone; it is up to date on their next page load.
+  // One fetch at a time: an answer that was slow must never land after a newer one.
+  // The page is asked with X-Live-Refresh, so it leaves flash messages for the next
+  // real page load, and from the address the region names (data-live-src) when it
+  // has one: a page shown after a refused form sits at the form's POST address.
   const REGION_DEBOUNCE_MS = 150;
   const regionsDue = new Set();
   let regionTimer = 0;
+  let regionsLoading = false;
 
   function concerns(region, kind) {
     const prefixes = region.dataset.liveRefresh.trim().split(/\s+/).filter(Boolean);
     return kind === null || prefixes.length === 0 || prefixes.some((prefix) => kind.startsWith(prefix));
+  }
+
+  function selectChanged(select) {
+    const options = [...select.options];
+    if (select.multiple) {
+      return options.some((option) => option.selected !== option.defaultSelected);
+    }
+    // With no option marked selected, the browser shows the first one: the default too.
+    const initial = Math.max(0, options.map((option) => option.defaultSelected).lastIndexOf(true));
+    return options.length > 0 && select.selectedIndex !== initial;
   }
 
   function inUse(region) {
@@ -483,7 +496,7 @@
       if (field.type === "checkbox" || field.type === "radio") {
         if (field.checked !== field.defaultChecked) return true;
       } else if (field instanceof HTMLSelectElement) {
-        if ([...field.options].some((option) => option.selected !== option.defaultSelected)) return true;
+        if (selectChanged(field)) return true;
       } else if (field.value !== field.defaultValue) {
         return true;
       }
@@ -503,22 +516,22 @@
     }
   }
 
-  async function reloadRegions() {
-    const ids = [...regionsDue];
-    regionsDue.clear();
-    let fresh;
+  async function freshPage(url) {
     try {
-      const response = await fetch(window.location.href, {
+      const response = await fetch(url, {
         credentials: "same-origin",
-        headers: { Accept: "text/html" },
+        headers: { Accept: "text/html", "X-Live-Refresh": "1" },
       });
       if (!response.ok || response.redirected) {
-        return;
+        return null;
       }
-      fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      return new DOMParser().parseFromString(await response.text(), "text/html");
     } catch {
-      return; // offline again: the next hello retries
+      return null; // offline again: the next hello refreshes
     }
+  }
+
+  function replaceRegions(fresh, ids) {
     for (const id of ids) {
       const current = document.getElementById(id);
       const next = fresh.getElementById(id);
@@ -529,7 +542,36 @@
       updated.dataset.liveVersion = String((Number(current.dataset.liveVersion) || 0) + 1);
       updated.classList.add("is-live-updated");
       current.replaceWith(updated);
-      refreshTimes();
+    }
+    refreshTimes();
+  }
+
+  async function reloadRegions() {
+    if (regionsLoading) {
+      return; // the round in flight starts another when it ends
+    }
+    regionsLoading = true;
+    try {
+      const bySource = new Map();
+      for (const id of regionsDue) {
+        const region = document.getElementById(id);
+        if (region) {
+          const source = region.dataset.liveSrc || window.location.href;
+          bySource.set(source, [...(bySource.get(source) || []), id]);
+        }
+      }
+      regionsDue.clear();
+      for (const [source, ids] of bySource) {
+        const fresh = await freshPage(source);
+        if (fresh) {
+          replaceRegions(fresh, ids);
+        }
+      }
+    } finally {
+      regionsLoading = false;
+    }
+    if (regionsDue.size) {
+      reloadRegions();
     }
   }
 

@@ -136,6 +136,34 @@ def test_without_the_faucet_setting_the_form_is_hidden_and_a_post_refused(
     assert available(mallory) == 0
 
 
+# --- live regions ---------------------------------------------------------------------
+
+
+def test_live_regions_fetch_the_wallet_itself_even_when_a_refused_form_is_shown_at_its_post_address(
+    browser_as: Any, mallory: User, settings: Any
+) -> None:
+    settings.WALLETS_FAUCET = True
+    client = browser_as(mallory)
+
+    refused = client.post(FAUCET, {"token": "USDC", "amount": "-1"})  # shown at /wallet/faucet/
+
+    assert refused.status_code == 200
+    assertContains(
+        refused, f'id="balances" data-live-refresh="milestone_ dispute_ deposit_ withdrawal_" data-live-src="{WALLET}"'
+    )
+    assert client.get(WALLET, {"page": 1}).content.count(f'data-live-src="{WALLET}"'.encode()) == 4
+
+
+def test_a_live_refresh_leaves_flash_messages_for_the_next_page(browser_as: Any, mallory: User, settings: Any) -> None:
+    settings.WALLETS_FAUCET = True
+    client = browser_as(mallory)
+    data = {"token": "USDC", "amount": "5", "once": client.get(WALLET).context["once"]}
+    client.post(FAUCET, data)  # the message waits for the page the redirect goes to
+
+    assertNotContains(client.get(WALLET, headers={"X-Live-Refresh": "1"}), "of test tokens added")
+    assertContains(client.get(WALLET), "5 USDC of test tokens added")
+
+
 # --- withdrawals ----------------------------------------------------------------------
 
 
