@@ -347,7 +347,14 @@ def restore_migrated_data() -> None:
     """Empty every table, then load what the migrations created (tokens, skills):
     what a ``serialized_rollback`` test does around itself."""
     connection = connections[DEFAULT_DB_ALIAS]
-    call_command("flush", verbosity=0, interactive=False, database=DEFAULT_DB_ALIAS, inhibit_post_migrate=True)
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        database=DEFAULT_DB_ALIAS,
+        inhibit_post_migrate=True,
+        reset_sequences=False,  # the restored rows keep their ids: a sequence back at 1 would collide with them
+    )
     connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
