@@ -311,6 +311,11 @@ def review_pending_for(*, project: Project, viewer: User | Any) -> bool:
     )
 
 
+def milestones_never_funded(*, project: Project) -> QuerySet[Milestone]:
+    """The milestones still pending: what closes unpaid if the project is completed now."""
+    return project.milestones.filter(status=Milestone.Status.PENDING).order_by("order")
+
+
 def invited_user_ids(*, project: Project) -> set[int]:
     """Users the project's owner has invited to apply."""
     return set(project.invitations.values_list("contributor_id", flat=True))

@@ -46,7 +46,7 @@ from marketplace.forms import (
     skill_initial,
     skill_inputs,
 )
-from marketplace.models import Application, ContributorProfile, Milestone, Project
+from marketplace.models import Application, ContributorProfile, Project
 from matching import selectors as matching_selectors
 from notifications import selectors as notification_selectors
 from wallets import panels as wallet_panels
@@ -361,14 +361,13 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"“{project.title}” is completed. Leave a review for your contributor.")
         return redirect(project)
     contributor = project.contributor.name if project.contributor else "the contributor"
-    unfunded = project.milestones.filter(status=Milestone.Status.PENDING).order_by("order")
     return _confirm(
         request,
         title="Mark this project completed?",
         warnings=[
             f"“{m.title}” ({project.budget_token.humanize_exact(m.amount)}) was never funded: "
             "it closes unpaid and nothing more is charged."
-            for m in unfunded
+            for m in selectors.milestones_never_funded(project=project)
         ],
         message=(
             f"Confirm that {contributor} delivered the work. The project closes and both of you "
